@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's test command (README "Quick start", and what .ci/run calls): on a fresh Debian
+# machine it installs what the tests run (Debian's servers and Prometheus tools, Node >= 22.15,
+# node modules, the Collector build), builds the API, then runs every jest project:
+# unit, integration, config and e2e. Extra arguments go to jest (e.g. --selectProjects unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/runtime.sh
+source scripts/lib/system-packages.sh
+
+started=$(date +%s)
+mtv_ensure_system_packages
+mtv_ensure_node
+echo "test: node $(node --version), npm $(npm --version)"
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build
+npm run --silent typecheck
+npm run --silent lint
+if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line that CI reads, whatever jest printed before it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$results" || true
+echo "test: finished in $(( $(date +%s) - started )) s"
+exit $status
