@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePorts } from './ports';
+import { ManagedProcess } from './processes';
+import { waitFor } from './wait';
+
+/**
+ * The project's built OpenTelemetry Collector (scripts/collector.sh), started on spare 127.0.0.1
+ * ports with otel-collector/config.yaml (and optional overlays), for config and end-to-end tests.
+ */
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const COLLECTOR_DIR = join(REPO_ROOT, 'otel-collector');
+export const COLLECTOR_CONFIG = join(COLLECTOR_DIR, 'config.yaml');
+
+/** Overlays merged over config.yaml with a second --config. */
+export type CollectorOverlay = 'traces-file' | 'traces-backend';
+
+export function overlayPath(overlay: CollectorOverlay): string {
+  return join(COLLECTOR_DIR, `${overlay}.yaml`);
+}
+
+/** Path of the built binary; throws (so the test fails) with the command that builds it. */
+export function collectorBinary(): string {
+  const script = join(REPO_ROOT, 'scripts', 'collector.sh');
+  const path = execFileSync(script, ['path', '--no-build'], { encoding: 'utf8' }).trim();
+  if (!existsSync(path)) {
+    throw new Error(
+      `The Collector is not built (expected ${path}). Build it with: scripts/collector.sh build ` +
+        '(several minutes when cold; scripts/test.sh does it before the tests).',
+    );
+  }
+  return path;
+}
+
+export interface CollectorPorts {
+  readonly otlpGrpc: number;
+  readonly otlpHttp: number;
+  readonly prometheus: number;
+  readonly ownMetrics: number;
+  readonly health: number;
+}
+
+export interface RunningCollector {
+  readonly ports: CollectorPorts;
+  readonly process: ManagedProcess;
+  readonly urls: {
+    /** OTLP/HTTP base URL: append /v1/traces or /v1/metrics. */
+    readonly otlpHttp: string;
+    /** OTLP/gRPC endpoint (http://host:port, plaintext). */
+    readonly otlpGrpc: string;
+    /** The prometheus exporter's exposition (pull). */
+    readonly prometheus: string;
+    /** The Collector's own telemetry. */
+    readonly ownMetrics: string;
+    readonly health: string;
+  };
+  stop(): Promise<void>;
+}
+
+export interface StartCollectorOptions {
+  readonly overlays?: readonly CollectorOverlay[];
+  /** Extra environment (e.g. OTELCOL_TRACES_FILE, OTELCOL_SPANMETRICS_FLUSH_INTERVAL). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly startTimeoutMs?: number;
+}
+
+const HOST = '127.0.0.1';
+
+/** Starts the Collector and resolves once its health check answers 200 (pipelines started). */
+export async function startCollector(options: StartCollectorOptions = {}): Promise<RunningCollector> {
+  const binary = collectorBinary();
+  const [otlpGrpc, otlpHttp, prometheus, ownMetrics, health] = await freePorts(5);
+  const ports: CollectorPorts = { otlpGrpc, otlpHttp, prometheus, ownMetrics, health };
+  const args = ['--config', COLLECTOR_CONFIG];
+  for (const overlay of options.overlays ?? []) args.push('--config', overlayPath(overlay));
+  const env = {
+    ...process.env,
+    OTELCOL_BIND_HOST: HOST,
+    OTELCOL_OTLP_GRPC_PORT: String(otlpGrpc),
+    OTELCOL_OTLP_HTTP_PORT: String(otlpHttp),
+    OTELCOL_PROMETHEUS_PORT: String(prometheus),
+    OTELCOL_METRICS_PORT: String(ownMetrics),
+    OTELCOL_HEALTH_PORT: String(health),
+    ...options.env,
+  };
+  const collector = new ManagedProcess('otelcol-mytelevision', binary, args, { env, cwd: COLLECTOR_DIR });
+  const urls = {
+    otlpHttp: `http://${HOST}:${otlpHttp}`,
+    otlpGrpc: `http://${HOST}:${otlpGrpc}`,
+    prometheus: `http://${HOST}:${prometheus}/metrics`,
+    ownMetrics: `http://${HOST}:${ownMetrics}/metrics`,
+    health: `http://${HOST}:${health}/`,
+  };
+  try {
+    await waitFor(
+      'the Collector health check',
+      async () => {
+        if (!collector.alive) throw new Error(`the Collector exited:\n${collector.output()}`);
+        return (await fetch(urls.health)).status === 200;
+      },
+      { timeoutMs: options.startTimeoutMs ?? 30_000 },
+    );
+  } catch (error) {
+    await collector.stop();
+    throw new Error(`${(error as Error).message}\n--- Collector output ---\n${collector.output()}`);
+  }
+  return { ports, process: collector, urls, stop: async () => void (await collector.stop()) };
+}
