@@ -16,6 +16,8 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
 npm run --silent typecheck
 npm run --silent lint
+source scripts/lib/go-tools.sh
+mtv_ensure_prom2json
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
 results=$(mktemp)

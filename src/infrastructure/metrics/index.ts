@@ -1,4 +1,5 @@
 export * from './catalog';
-export { MetricsService, METER_NAME, type MetricsServiceOptions } from './metrics.service';
+export { MetricsService, type MetricsServiceOptions } from './metrics.service';
+export { METER_NAME } from './meter';
 export { MetricsModule } from './metrics.module';
 export type { StateGaugeSource } from './state-gauges';

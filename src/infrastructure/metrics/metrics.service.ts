@@ -20,9 +20,8 @@ import {
   type MetricId,
 } from './catalog';
 import { ClosedLabelSet } from './label-set';
+import { METER_NAME } from './meter';
 import { CachedRead, DEFAULT_STATE_READ, type CachedReadOptions, type StateGaugeSource } from './state-gauges';
-
-export const METER_NAME = 'mytelevision-api';
 
 export interface MetricsServiceOptions {
   /** Defaults to the global meter, which the `--require` preload installs (no-op when disabled). */
@@ -284,7 +283,9 @@ export class MetricsService {
     const closed = Object.values(d.labels).every((values) => Array.isArray(values));
     if (!closed) return;
     const set = this.labelSet(id);
-    for (const combination of set.combinations()) instrument.add(0, set.resolve(combination));
+    this.safely(() => {
+      for (const combination of set.combinations()) instrument.add(0, set.resolve(combination));
+    });
   }
 
   private labelSet(id: MetricId): ClosedLabelSet {
