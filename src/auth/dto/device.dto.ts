@@ -1,0 +1,11 @@
+import { IsIn, IsString, Length } from 'class-validator';
+import { DEVICE_TYPES, type DeviceType } from '@infrastructure/metrics';
+
+export class RegisterDeviceDto {
+  @IsIn(DEVICE_TYPES)
+  type!: DeviceType;
+
+  @IsString()
+  @Length(1, 64)
+  name!: string;
+}

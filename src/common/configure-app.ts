@@ -1,0 +1,27 @@
+import { RequestMethod, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '../config';
+import { bodyParserErrors } from './body-parser-errors';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { createValidationPipe } from './validation';
+
+/** Routes outside the /api/v1 prefix: probes and the Prometheus scrape. */
+const UNPREFIXED = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
+/** Everything main.ts and the tests set up the same way on a created app, before listen/init. */
+export function configureApp(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: config.bodyLimit });
+  express.use(bodyParserErrors);
+  express.disable('x-powered-by');
+  // Behind a proxy (compose, a load balancer) the client's address comes from X-Forwarded-For.
+  if (config.nodeEnv === 'production') express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+}

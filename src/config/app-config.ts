@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The API's configuration: parsed and validated once from the environment, then provided to every
+ * module as the Nest provider `APP_CONFIG` (inject with `@Inject(APP_CONFIG) config: AppConfig`).
+ *
+ * Telemetry reads `metricsToken` from it: when set, GET /metrics requires `Authorization: Bearer <token>`.
+ * Secrets come from `NAME` or from the file named by `NAME_FILE` (Docker/Kubernetes secrets); the
+ * file wins when both are set.
+ */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  /** JSON body size limit, in the body-parser syntax (`100kb`, `1mb`). */
+  readonly bodyLimit: string;
+  readonly logLevel: string;
+  /** PostgreSQL URL; undefined → embedded PGlite. */
+  readonly databaseUrl: string | undefined;
+  /** PGlite data directory; undefined → in memory. */
+  readonly pgliteDataDir: string | undefined;
+  /** Redis URL; undefined → in-process store. */
+  readonly redisUrl: string | undefined;
+  /** Bearer token required by GET /metrics when set (METRICS_TOKEN or METRICS_TOKEN_FILE). */
+  readonly metricsToken: string | undefined;
+  readonly jwt: {
+    readonly secret: string;
+    /** true when no secret was configured and one was generated for this process (development). */
+    readonly generated: boolean;
+    readonly accessTokenTtlS: number;
+    readonly refreshTokenTtlS: number;
+  };
+  readonly throttle: { readonly ttlMs: number; readonly limit: number };
+  readonly login: { readonly maxFailures: number; readonly lockMs: number };
+  /** Several declined payments of one user within the window are a suspicious_payment risk event. */
+  readonly payments: { readonly currency: string; readonly declineThreshold: number; readonly declineWindowMs: number };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  /** Non-fatal remarks to log once the logger is up (e.g. a generated development secret). */
+  readonly warnings: readonly string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates `env`; throws one ConfigError naming every problem. */
+export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  const nodeEnv = parseNodeEnv(env.NODE_ENV, problems);
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const text = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+  const secret = (name: string): string | undefined => {
+    const file = text(`${name}_FILE`);
+    if (file) {
+      try {
+        const value = readFile(file).trim();
+        if (!value) problems.push(`${name}_FILE (${file}) is empty`);
+        return value || undefined;
+      } catch (error) {
+        problems.push(`${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    }
+    return text(name);
+  };
+
+  const bodyLimit = text('BODY_LIMIT') ?? '100kb';
+  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+
+  let jwtSecret = secret('JWT_SECRET');
+  const metricsToken = secret('METRICS_TOKEN');
+  let generated = false;
+  if (nodeEnv === 'production') {
+    if (!jwtSecret) problems.push('JWT_SECRET (or JWT_SECRET_FILE) is required in production');
+    if (!metricsToken) problems.push('METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production');
+  }
+  if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (!jwtSecret) {
+    jwtSecret = randomBytes(48).toString('base64url');
+    generated = true;
+    if (nodeEnv !== 'production') {
+      warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    host: text('HOST') ?? '127.0.0.1',
+    port: int('PORT', 3000, 0, 65535),
+    bodyLimit,
+    logLevel: text('LOG_LEVEL') ?? 'info',
+    databaseUrl: text('DATABASE_URL'),
+    pgliteDataDir: text('PGLITE_DATA_DIR'),
+    redisUrl: text('REDIS_URL'),
+    metricsToken,
+    jwt: {
+      secret: jwtSecret,
+      generated,
+      accessTokenTtlS: int('ACCESS_TOKEN_TTL_S', 900, 1),
+      refreshTokenTtlS: int('REFRESH_TOKEN_TTL_S', 7 * 24 * 3600, 1),
+    },
+    throttle: { ttlMs: int('THROTTLE_TTL_MS', 60_000, 1), limit: int('THROTTLE_LIMIT', 100, 1) },
+    login: { maxFailures: int('LOGIN_MAX_FAILURES', 5, 1), lockMs: int('LOGIN_LOCK_MS', 15 * 60_000, 1) },
+    payments: {
+      currency: currency(text('PAYMENT_CURRENCY') ?? 'EUR', problems),
+      declineThreshold: int('PAYMENT_DECLINE_THRESHOLD', 3, 1),
+      declineWindowMs: int('PAYMENT_DECLINE_WINDOW_MS', 10 * 60_000, 1),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  return { config, warnings };
+}
+
+function currency(value: string, problems: string[]): string {
+  if (/^[A-Z]{3}$/.test(value)) return value;
+  problems.push(`PAYMENT_CURRENCY must be an ISO 4217 code such as EUR (got "${value}")`);
+  return 'EUR';
+}
+
+function parseNodeEnv(raw: string | undefined, problems: string[]): NodeEnv {
+  const value = raw?.trim() || 'development';
+  if (value === 'development' || value === 'production' || value === 'test') return value;
+  problems.push(`NODE_ENV must be development, production or test (got "${value}")`);
+  return 'development';
+}

@@ -1,0 +1,41 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Database, Queryable, QueryResult } from './database';
+
+/**
+ * Embedded PostgreSQL (PGlite, WebAssembly) for a machine with no server: in memory, or persisted
+ * in `dataDir`. One connection: PGlite queues concurrent queries itself.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+
+  private constructor(private readonly db: PGlite) {}
+
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    return new PgliteDatabase(db);
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+    return toResult<T>(await this.db.query<T>(sql, params as unknown[]));
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(transactionQueryable(tx)));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}
+
+function transactionQueryable(tx: Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      return toResult<T>(await tx.query<T>(sql, params as unknown[]));
+    },
+  };
+}
+
+function toResult<T>(result: { rows: T[]; affectedRows?: number }): QueryResult<T> {
+  return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
+}

@@ -1,0 +1,23 @@
+import type { PaymentMethod } from '@infrastructure/metrics';
+
+/** One charge, in minor units (cents) so that no float rounding reaches the gateway. */
+export interface ChargeRequest {
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly method: PaymentMethod;
+  /** Card number, for method `card`. */
+  readonly cardNumber?: string;
+  /** For the gateway's idempotency and its logs; never a metric label. */
+  readonly reference: string;
+}
+
+export type ChargeResult =
+  | { readonly approved: true; readonly transactionId: string }
+  | { readonly approved: false; readonly reason: string };
+
+/** Where money is taken. Production plugs a real provider in; development and tests use the sandbox. */
+export interface PaymentGateway {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+}
+
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');
