@@ -95,8 +95,8 @@ export class SessionStore {
   /** Open sessions now, and the distinct users that hold them. */
   async active(): Promise<{ sessions: number; userIds: string[] }> {
     const now = this.now();
-    await this.store.sortedPruneBelow(ACTIVE_INDEX, now);
-    const members = await this.store.sortedFrom(ACTIVE_INDEX, now);
+    await this.store.sortedPruneUpTo(ACTIVE_INDEX, now);
+    const members = await this.store.sortedAbove(ACTIVE_INDEX, now);
     const userIds = new Set(members.map((m) => m.slice(0, m.indexOf(' '))));
     return { sessions: members.length, userIds: [...userIds] };
   }

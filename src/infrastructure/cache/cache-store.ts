@@ -25,10 +25,10 @@ export interface CacheStore {
   /** Sorted sets (member → score), used as expiry indexes: score = expiry in epoch ms. */
   sortedAdd(key: string, member: string, score: number): Promise<void>;
   sortedRemove(key: string, member: string): Promise<boolean>;
-  /** Members whose score is >= minScore. */
-  sortedFrom(key: string, minScore: number): Promise<string[]>;
-  /** Removes members whose score is < maxScore; returns how many. */
-  sortedPruneBelow(key: string, maxScore: number): Promise<number>;
+  /** Members whose score is > minScore. */
+  sortedAbove(key: string, minScore: number): Promise<string[]>;
+  /** Removes members whose score is <= maxScore; returns how many. */
+  sortedPruneUpTo(key: string, maxScore: number): Promise<number>;
 
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;

@@ -88,18 +88,18 @@ export class MemoryStore implements CacheStore {
     return this.sorted.get(key)?.delete(member) ?? false;
   }
 
-  async sortedFrom(key: string, minScore: number): Promise<string[]> {
+  async sortedAbove(key: string, minScore: number): Promise<string[]> {
     const z = this.sorted.get(key);
     if (!z) return [];
-    return [...z].filter(([, score]) => score >= minScore).map(([member]) => member);
+    return [...z].filter(([, score]) => score > minScore).map(([member]) => member);
   }
 
-  async sortedPruneBelow(key: string, maxScore: number): Promise<number> {
+  async sortedPruneUpTo(key: string, maxScore: number): Promise<number> {
     const z = this.sorted.get(key);
     if (!z) return 0;
     let removed = 0;
     for (const [member, score] of z) {
-      if (score < maxScore) {
+      if (score <= maxScore) {
         z.delete(member);
         removed++;
       }

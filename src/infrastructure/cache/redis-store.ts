@@ -70,12 +70,12 @@ export class RedisStore implements CacheStore {
     return (await this.client.zrem(key, member)) > 0;
   }
 
-  async sortedFrom(key: string, minScore: number): Promise<string[]> {
-    return this.client.zrangebyscore(key, minScore, '+inf');
+  async sortedAbove(key: string, minScore: number): Promise<string[]> {
+    return this.client.zrangebyscore(key, `(${minScore}`, '+inf');
   }
 
-  async sortedPruneBelow(key: string, maxScore: number): Promise<number> {
-    return this.client.zremrangebyscore(key, '-inf', `(${maxScore}`);
+  async sortedPruneUpTo(key: string, maxScore: number): Promise<number> {
+    return this.client.zremrangebyscore(key, '-inf', maxScore);
   }
 
   async ping(): Promise<void> {
@@ -83,6 +83,8 @@ export class RedisStore implements CacheStore {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    // QUIT would wait in the offline queue while Redis is unreachable: only ask a live connection.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
+    this.client.disconnect();
   }
 }
