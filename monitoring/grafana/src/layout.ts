@@ -43,7 +43,8 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     let x = 0;
     let lineHeight = 0;
     for (const panel of row.panels) {
-      if (panel.w < 1 || panel.w > GRID_COLUMNS) throw new Error(`${spec.uid}/${panel.title}: width ${panel.w}`);
+      if (panel.w < 1 || panel.w > GRID_COLUMNS)
+        throw new Error(`${spec.uid}/${panel.title}: width ${panel.w}`);
       if (x + panel.w > GRID_COLUMNS) {
         y += lineHeight;
         x = 0;

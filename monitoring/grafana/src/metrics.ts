@@ -5,11 +5,14 @@
  */
 import { METRICS, RUNTIME_METRICS, type MetricId } from '../../../src/infrastructure/metrics/catalog';
 
-export const m = Object.fromEntries(Object.entries(METRICS).map(([id, d]) => [id, d.name])) as Record<MetricId, string>;
+export const m = Object.fromEntries(Object.entries(METRICS).map(([id, d]) => [id, d.name])) as Record<
+  MetricId,
+  string
+>;
 
-export const runtime = Object.fromEntries(
-  Object.entries(RUNTIME_METRICS).map(([id, d]) => [id, d.name]),
-) as { readonly [K in keyof typeof RUNTIME_METRICS]: string };
+export const runtime = Object.fromEntries(Object.entries(RUNTIME_METRICS).map(([id, d]) => [id, d.name])) as {
+  readonly [K in keyof typeof RUNTIME_METRICS]: string;
+};
 
 /** The scrape job of the API in monitoring/prometheus/prometheus.yml (the seed's name). */
 export const API_JOB = 'mytelevision-api';

@@ -41,7 +41,11 @@ interface BaseSpec {
 }
 
 export type PanelSpec =
-  | (BaseSpec & { readonly kind: 'timeseries'; readonly queries: readonly PromQuery[]; readonly stacked?: boolean })
+  | (BaseSpec & {
+      readonly kind: 'timeseries';
+      readonly queries: readonly PromQuery[];
+      readonly stacked?: boolean;
+    })
   | (BaseSpec & {
       readonly kind: 'stat';
       readonly queries: readonly PromQuery[];
@@ -76,8 +80,7 @@ function promTargets(queries: readonly PromQuery[]): cog.Builder<cog.Dataquery>[
 /** A datasource query the SDK has no builder for: the object is emitted as given. */
 function rawTarget(datasource: DataSourceRef, fields: Record<string, unknown>): cog.Builder<cog.Dataquery> {
   return {
-    build: () =>
-      ({ refId: 'A', datasource: { ...datasource }, ...fields }) as unknown as cog.Dataquery,
+    build: () => ({ refId: 'A', datasource: { ...datasource }, ...fields }) as unknown as cog.Dataquery,
   };
 }
 
@@ -88,7 +91,11 @@ function thresholdSteps(t?: { warn: number; critical: number }): dashboard.Thres
 }
 
 /** The SDK builder of one panel at a given id and position. */
-export function toPanelBuilder(spec: PanelSpec, id: number, gridPos: dashboard.GridPos): cog.Builder<dashboard.Panel> {
+export function toPanelBuilder(
+  spec: PanelSpec,
+  id: number,
+  gridPos: dashboard.GridPos,
+): cog.Builder<dashboard.Panel> {
   switch (spec.kind) {
     case 'timeseries': {
       const b = new timeseries.PanelBuilder()
@@ -106,8 +113,14 @@ export function toPanelBuilder(spec: PanelSpec, id: number, gridPos: dashboard.G
             .displayMode(common.LegendDisplayMode.List)
             .placement(common.LegendPlacement.Bottom),
         )
-        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
-      return spec.stacked ? b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)) : b;
+        .tooltip(
+          new common.VizTooltipOptionsBuilder()
+            .mode(common.TooltipDisplayMode.Multi)
+            .sort(common.SortOrder.Descending),
+        );
+      return spec.stacked
+        ? b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal))
+        : b;
     }
     case 'stat':
       return new stat.PanelBuilder()
@@ -130,7 +143,12 @@ export function toPanelBuilder(spec: PanelSpec, id: number, gridPos: dashboard.G
         .datasource(DATASOURCES.postgres)
         .gridPos(gridPos)
         .withTarget(
-          rawTarget(DATASOURCES.postgres, { format: 'table', rawQuery: true, editorMode: 'code', rawSql: spec.query.sql }),
+          rawTarget(DATASOURCES.postgres, {
+            format: 'table',
+            rawQuery: true,
+            editorMode: 'code',
+            rawSql: spec.query.sql,
+          }),
         );
     case 'redis-table':
       return new table.PanelBuilder()
@@ -140,7 +158,12 @@ export function toPanelBuilder(spec: PanelSpec, id: number, gridPos: dashboard.G
         .datasource(DATASOURCES.redis)
         .gridPos(gridPos)
         .withTarget(
-          rawTarget(DATASOURCES.redis, { type: 'command', command: spec.query.command, section: spec.query.section, query: '' }),
+          rawTarget(DATASOURCES.redis, {
+            type: 'command',
+            command: spec.query.command,
+            section: spec.query.section,
+            query: '',
+          }),
         );
   }
 }

@@ -35,7 +35,8 @@ export const apiOverview: DashboardSpec = {
         {
           kind: 'stat',
           title: '5xx error ratio',
-          description: 'Share of responses with a 5xx status (HighErrorRate warns at 1%, HighCriticalErrorRate at 5%).',
+          description:
+            'Share of responses with a 5xx status (HighErrorRate warns at 1%, HighCriticalErrorRate at 5%).',
           w: 5,
           unit: 'percentunit',
           thresholds: { warn: 0.01, critical: 0.05 },
@@ -77,7 +78,9 @@ export const apiOverview: DashboardSpec = {
           w: 12,
           unit: 'reqps',
           stacked: true,
-          queries: [{ expr: `sum by (status_code) (${R.httpRequestRateByStatus})`, legend: '{{status_code}}' }],
+          queries: [
+            { expr: `sum by (status_code) (${R.httpRequestRateByStatus})`, legend: '{{status_code}}' },
+          ],
         },
       ],
     },
@@ -139,7 +142,9 @@ export const apiOverview: DashboardSpec = {
           description: 'Server errors per second by route template.',
           w: 12,
           unit: 'reqps',
-          queries: [{ expr: `sum by (path) (${rate(`${requests}{status_code=~"5.."}`)})`, legend: '{{path}}' }],
+          queries: [
+            { expr: `sum by (path) (${rate(`${requests}{status_code=~"5.."}`)})`, legend: '{{path}}' },
+          ],
         },
       ],
     },
@@ -156,7 +161,8 @@ export const apiOverview: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Memory',
-          description: 'Resident set size and V8 heap of the API process (APIHighMemoryUsage fires above 1 GiB RSS).',
+          description:
+            'Resident set size and V8 heap of the API process (APIHighMemoryUsage fires above 1 GiB RSS).',
           w: 8,
           unit: 'bytes',
           queries: [
@@ -173,7 +179,10 @@ export const apiOverview: DashboardSpec = {
           unit: 's',
           queries: [
             { expr: `${rate(`${runtime.processCpuSeconds}{job="${API_JOB}"}`)}`, legend: 'CPU {{instance}}' },
-            { expr: `${runtime.eventLoopLagP99}{job="${API_JOB}"}`, legend: 'event-loop lag p99 {{instance}}' },
+            {
+              expr: `${runtime.eventLoopLagP99}{job="${API_JOB}"}`,
+              legend: 'event-loop lag p99 {{instance}}',
+            },
           ],
         },
       ],

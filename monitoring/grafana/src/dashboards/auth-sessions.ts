@@ -28,7 +28,11 @@ export const authSessions: DashboardSpec = {
           description: 'Share of login attempts that succeeded over 5 minutes.',
           w: 6,
           unit: 'percentunit',
-          queries: [{ expr: `sum(${R.loginRateByProviderStatus}{status="success"}) / sum(${R.loginRateByProviderStatus})` }],
+          queries: [
+            {
+              expr: `sum(${R.loginRateByProviderStatus}{status="success"}) / sum(${R.loginRateByProviderStatus})`,
+            },
+          ],
         },
         {
           kind: 'stat',
@@ -58,7 +62,10 @@ export const authSessions: DashboardSpec = {
           w: 12,
           unit: 'ops',
           queries: [
-            { expr: `sum by (provider, status) (${R.loginRateByProviderStatus})`, legend: '{{provider}} {{status}}' },
+            {
+              expr: `sum by (provider, status) (${R.loginRateByProviderStatus})`,
+              legend: '{{provider}} {{status}}',
+            },
           ],
         },
         {
@@ -109,10 +116,16 @@ export const authSessions: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Risk events',
-          description: 'Risk events (brute force, new device, suspicious payment) by action taken, per second.',
+          description:
+            'Risk events (brute force, new device, suspicious payment) by action taken, per second.',
           w: 12,
           unit: 'ops',
-          queries: [{ expr: `sum by (risk_type, action) (${rate(m.riskEvents)})`, legend: '{{risk_type}} {{action}}' }],
+          queries: [
+            {
+              expr: `sum by (risk_type, action) (${rate(m.riskEvents)})`,
+              legend: '{{risk_type}} {{action}}',
+            },
+          ],
         },
       ],
     },

@@ -71,7 +71,10 @@ export const businessMetrics: DashboardSpec = {
           w: 12,
           unit: 'ops',
           queries: [
-            { expr: `sum by (content_type, access_type) (${rate(m.contentViews)})`, legend: '{{content_type}} {{access_type}}' },
+            {
+              expr: `sum by (content_type, access_type) (${rate(m.contentViews)})`,
+              legend: '{{content_type}} {{access_type}}',
+            },
           ],
         },
         {
@@ -89,7 +92,10 @@ export const businessMetrics: DashboardSpec = {
           w: 12,
           unit: 'ops',
           queries: [
-            { expr: `sum by (reaction_type, content_type) (${rate(m.reactions)})`, legend: '{{reaction_type}} {{content_type}}' },
+            {
+              expr: `sum by (reaction_type, content_type) (${rate(m.reactions)})`,
+              legend: '{{reaction_type}} {{content_type}}',
+            },
           ],
         },
         {
@@ -100,7 +106,10 @@ export const businessMetrics: DashboardSpec = {
           unit: 'ops',
           queries: [
             { expr: `sum by (content_type) (${rate(m.favoritesAdded)})`, legend: 'added {{content_type}}' },
-            { expr: `sum by (content_type) (${rate(m.favoritesRemoved)})`, legend: 'removed {{content_type}}' },
+            {
+              expr: `sum by (content_type) (${rate(m.favoritesRemoved)})`,
+              legend: 'removed {{content_type}}',
+            },
           ],
         },
       ],
@@ -148,7 +157,12 @@ export const businessMetrics: DashboardSpec = {
           description: 'Premium subscriptions created per hour, by plan.',
           w: 12,
           stacked: true,
-          queries: [{ expr: `sum by (plan_type) (${increase(m.subscriptionCreated, '1h')})`, legend: '{{plan_type}}' }],
+          queries: [
+            {
+              expr: `sum by (plan_type) (${increase(m.subscriptionCreated, '1h')})`,
+              legend: '{{plan_type}}',
+            },
+          ],
         },
         {
           kind: 'timeseries',
@@ -168,7 +182,9 @@ export const businessMetrics: DashboardSpec = {
           description: 'Viewer profiles created per second, by profile type.',
           w: 8,
           unit: 'ops',
-          queries: [{ expr: `sum by (profile_type) (${rate(m.profilesCreated)})`, legend: '{{profile_type}}' }],
+          queries: [
+            { expr: `sum by (profile_type) (${rate(m.profilesCreated)})`, legend: '{{profile_type}}' },
+          ],
         },
         {
           kind: 'timeseries',
@@ -184,7 +200,9 @@ export const businessMetrics: DashboardSpec = {
           description: 'Devices registered per second, by device type.',
           w: 8,
           unit: 'ops',
-          queries: [{ expr: `sum by (device_type) (${rate(m.deviceRegistrations)})`, legend: '{{device_type}}' }],
+          queries: [
+            { expr: `sum by (device_type) (${rate(m.deviceRegistrations)})`, legend: '{{device_type}}' },
+          ],
         },
       ],
     },

@@ -133,13 +133,17 @@ export const databasePerf: DashboardSpec = {
           w: 8,
           unit: 'ops',
           queries: [
-            { expr: sqlSpanRate(SPAN_CALLS, 'span_name', 'status_code="STATUS_CODE_ERROR"'), legend: '{{span_name}}' },
+            {
+              expr: sqlSpanRate(SPAN_CALLS, 'span_name', 'status_code="STATUS_CODE_ERROR"'),
+              legend: '{{span_name}}',
+            },
           ],
         },
         {
           kind: 'sql-table',
           title: 'Largest tables',
-          description: 'Direct query on the PostgreSQL datasource: the ten largest tables and their activity.',
+          description:
+            'Direct query on the PostgreSQL datasource: the ten largest tables and their activity.',
           w: 24,
           query: {
             sql: [

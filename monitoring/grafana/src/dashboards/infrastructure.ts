@@ -103,8 +103,14 @@ export const infrastructure: DashboardSpec = {
           w: 8,
           unit: 'Bps',
           queries: [
-            { expr: `sum(${rate('node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`, legend: 'received' },
-            { expr: `sum(${rate('node_network_transmit_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`, legend: 'sent' },
+            {
+              expr: `sum(${rate('node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
+              legend: 'received',
+            },
+            {
+              expr: `sum(${rate('node_network_transmit_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
+              legend: 'sent',
+            },
           ],
         },
       ],
@@ -117,7 +123,12 @@ export const infrastructure: DashboardSpec = {
           title: 'Container CPU',
           description: 'CPU cores used per container.',
           w: 8,
-          queries: [{ expr: `sum by (name) (${rate(`container_cpu_usage_seconds_total${named}`)})`, legend: '{{name}}' }],
+          queries: [
+            {
+              expr: `sum by (name) (${rate(`container_cpu_usage_seconds_total${named}`)})`,
+              legend: '{{name}}',
+            },
+          ],
         },
         {
           kind: 'timeseries',
@@ -125,7 +136,9 @@ export const infrastructure: DashboardSpec = {
           description: 'Working-set memory per container.',
           w: 8,
           unit: 'bytes',
-          queries: [{ expr: `sum by (name) (container_memory_working_set_bytes${named})`, legend: '{{name}}' }],
+          queries: [
+            { expr: `sum by (name) (container_memory_working_set_bytes${named})`, legend: '{{name}}' },
+          ],
         },
         {
           kind: 'timeseries',
@@ -134,8 +147,14 @@ export const infrastructure: DashboardSpec = {
           w: 8,
           unit: 'Bps',
           queries: [
-            { expr: `sum by (name) (${rate(`container_network_receive_bytes_total${named}`)})`, legend: 'rx {{name}}' },
-            { expr: `-sum by (name) (${rate(`container_network_transmit_bytes_total${named}`)})`, legend: 'tx {{name}}' },
+            {
+              expr: `sum by (name) (${rate(`container_network_receive_bytes_total${named}`)})`,
+              legend: 'rx {{name}}',
+            },
+            {
+              expr: `-sum by (name) (${rate(`container_network_transmit_bytes_total${named}`)})`,
+              legend: 'tx {{name}}',
+            },
           ],
         },
       ],
