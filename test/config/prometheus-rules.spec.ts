@@ -1,0 +1,242 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadRules, recordingRuleNames, RULES_DIR } from '../support/known-metrics';
+import { runTool } from '../support/tools';
+
+/**
+ * The Prometheus configuration checked by Prometheus's own tool (Debian's promtool 2.42):
+ * prometheus.yml loads with its target and secret files, every rule file is valid, every unit test
+ * passes, and the unit tests cover every alert (firing, not yet at the `for:` edge, silent).
+ */
+const ROOT = join(__dirname, '..', '..');
+const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
+const TESTS_DIR = join(PROM_DIR, 'tests');
+const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
+const PROMTOOL_HINT = 'apt-get install prometheus';
+const promtool = (args: string[], cwd?: string) => runTool('promtool', args, { cwd, installHint: PROMTOOL_HINT });
+
+/**
+ * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
+ * the threshold the expression compares with, the `for:` duration ('' = the table gives none), plus
+ * the seed's two YAML examples kept as alerts of their own.
+ */
+const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: string; for: string }> = [
+  { name: 'APIDown', severity: 'critical', threshold: '== 0', for: '1m' },
+  { name: 'PostgreSQLDown', severity: 'critical', threshold: '== 0', for: '1m' },
+  { name: 'RedisDown', severity: 'critical', threshold: '== 0', for: '2m' },
+  { name: 'HighCriticalErrorRate', severity: 'critical', threshold: '> 0.05', for: '2m' },
+  { name: 'DiskSpaceCritical', severity: 'critical', threshold: '> 0.95', for: '' },
+  { name: 'HighErrorRate', severity: 'warning', threshold: '> 0.01', for: '5m' },
+  { name: 'HighResponseTime', severity: 'warning', threshold: '> 0.5', for: '5m' },
+  { name: 'HighMemoryUsage', severity: 'warning', threshold: '> 0.85', for: '5m' },
+  { name: 'HighCPUUsage', severity: 'warning', threshold: '> 0.80', for: '5m' },
+  { name: 'DatabaseConnectionsHigh', severity: 'warning', threshold: '> 0.80', for: '' },
+  { name: 'PossibleBruteForce', severity: 'security', threshold: '* 60 > 10', for: '' },
+  { name: 'HighTokenExpiration', severity: 'security', threshold: '> 50', for: '' },
+  { name: 'PaymentFailuresHigh', severity: 'payments', threshold: '> 0.05', for: '' },
+  // the seed's YAML examples
+  { name: 'HighLatency', severity: 'warning', threshold: '> 1', for: '10m' },
+  { name: 'APIHighMemoryUsage', severity: 'warning', threshold: '/ 1024 / 1024 > 1024', for: '15m' },
+];
+const DASHBOARD_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+const alertRules: AlertRule[] = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap((g) => (g.rules ?? []) as AlertRule[]);
+
+interface UnitTestFile {
+  evaluation_interval?: string;
+  tests: Array<{
+    name?: string;
+    alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts?: unknown[] }>;
+    promql_expr_test?: Array<{ expr: string }>;
+  }>;
+}
+const testFiles = readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).sort();
+const unitTests = testFiles.map((f) => parse(readFileSync(join(TESTS_DIR, f), 'utf8')) as UnitTestFile);
+
+const seconds = (d: string) => {
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`unsupported duration ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+};
+
+describe('prometheus.yml', () => {
+  let dir: string;
+  const config = parse(readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8'));
+  const jobs: Array<Record<string, any>> = config.scrape_configs; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  // The native stack's layout: a run directory holding a symlink to the repository's prometheus.yml
+  // and rules/, plus its own targets/ and secrets/. Here targets/ is the committed compose one.
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mtv-prom-'));
+    symlinkSync(join(PROM_DIR, 'prometheus.yml'), join(dir, 'prometheus.yml'));
+    symlinkSync(join(PROM_DIR, 'rules'), join(dir, 'rules'));
+    symlinkSync(join(PROM_DIR, 'targets'), join(dir, 'targets'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scrapes every 15s the seed jobs, the Collector, Alertmanager and itself', () => {
+    expect(config.global.scrape_interval).toBe('15s');
+    expect(jobs.map((j) => j.job_name).sort()).toEqual(
+      ['alertmanager', 'cadvisor', 'mytelevision-api', 'node-exporter', 'otel-collector', 'otel-collector-internal', 'postgres', 'prometheus', 'redis'].sort(),
+    );
+  });
+
+  it('takes every address from a committed targets file holding the compose service address', () => {
+    const compose: Record<string, string> = {
+      'mytelevision-api': 'api:3000', 'node-exporter': 'node-exporter:9100', postgres: 'postgres-exporter:9187',
+      redis: 'redis-exporter:9121', cadvisor: 'cadvisor:8080', 'otel-collector': 'otel-collector:8889',
+      'otel-collector-internal': 'otel-collector:8888', alertmanager: 'alertmanager:9093', prometheus: 'localhost:9090',
+    };
+    for (const job of jobs) {
+      expect({ job: job.job_name, static: job.static_configs }).toEqual({ job: job.job_name, static: undefined });
+      const files: string[] = job.file_sd_configs.flatMap((c: { files: string[] }) => c.files);
+      expect(files).toEqual([`targets/${job.job_name}.yml`]);
+      const groups = parse(readFileSync(join(PROM_DIR, files[0]), 'utf8'));
+      expect({ job: job.job_name, targets: groups[0].targets }).toEqual({ job: job.job_name, targets: [compose[job.job_name]] });
+    }
+    expect(config.alerting.alertmanagers[0].file_sd_configs[0].files).toEqual(['targets/alertmanager.yml']);
+  });
+
+  it('reads the API bearer token and basic-auth passwords from files under secrets/, never inline', () => {
+    const api = jobs.find((j) => j.job_name === 'mytelevision-api')!;
+    expect(api.authorization).toEqual({ type: 'Bearer', credentials_file: 'secrets/metrics_token' });
+    const text = readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8');
+    expect(text).not.toMatch(/^\s*(credentials|password|bearer_token):/m);
+    for (const path of secretFiles()) expect(path).toMatch(/^secrets\/[a-z_]+$/);
+  });
+
+  it('is refused by promtool while a secret file it names is missing', () => {
+    const run = promtool(['check', 'config', 'prometheus.yml'], dir);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('secrets/');
+  });
+
+  it('passes promtool check config with its target and secret files present', () => {
+    mkdirSync(join(dir, 'secrets'));
+    for (const path of secretFiles()) writeFileSync(join(dir, path), 'example-not-a-secret\n');
+    const run = promtool(['check', 'config', 'prometheus.yml'], dir);
+    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect(run.output).toMatch(/SUCCESS: 2 rule files found/);
+  });
+
+  function secretFiles(): string[] {
+    const found = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (/_file$/.test(key) && typeof value === 'string') found.add(value);
+          else visit(value);
+        }
+      }
+    };
+    visit(config);
+    return [...found].sort();
+  }
+});
+
+describe('rule files', () => {
+  it.each(readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')))('promtool check rules %s', (file) => {
+    const run = promtool(['check', 'rules', join(RULES_DIR, file)]);
+    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it.each(testFiles)('promtool test rules tests/%s', (file) => {
+    const run = promtool(['test', 'rules', join('tests', file)], PROM_DIR);
+    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('promtool test rules fails when an expectation is wrong (the unit tests can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtv-promtest-'));
+    try {
+      const original = readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8');
+      // APIDown expected one evaluation too early: before its `for: 1m` has elapsed.
+      const broken = original.replace(/- eval_time: 2m\n(\s+)alertname: APIDown/, '- eval_time: 1m\n$1alertname: APIDown');
+      expect(broken).not.toBe(original);
+      writeFileSync(join(dir, 'broken.test.yml'), broken.replaceAll('../rules/', `${RULES_DIR}/`));
+      const run = promtool(['test', 'rules', join(dir, 'broken.test.yml')]);
+      expect(run.status).toBe(1);
+      expect(run.output).toContain('alertname: APIDown, time: 1m');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('alerts.yml against SPEC §5', () => {
+  it('has every SPEC alert (and the two seed examples), and no other', () => {
+    expect(alertRules.map((r) => r.alert).sort()).toEqual(SPEC_ALERTS.map((a) => a.name).sort());
+  });
+
+  it.each(SPEC_ALERTS)('$name: severity $severity, threshold "$threshold", for "$for"', (spec) => {
+    const rule = alertRules.find((r) => r.alert === spec.name)!;
+    expect(rule.labels?.severity).toBe(spec.severity);
+    expect(rule.expr.replace(/\s+/g, ' ').trim().endsWith(spec.threshold)).toBe(true);
+    if (spec.for) expect(rule.for).toBe(spec.for);
+  });
+
+  it.each(alertRules.map((r) => [r.alert, r] as const))('%s has summary, description, a runbook in the repo and a dashboard', (name, rule) => {
+    const a = rule.annotations ?? {};
+    expect(a.summary).toEqual(expect.any(String));
+    expect(a.description).toEqual(expect.any(String));
+    expect(a.runbook_url).toBe(`monitoring/runbooks/${name}.md`);
+    expect(existsSync(join(RUNBOOKS_DIR, `${name}.md`))).toBe(true);
+    expect(DASHBOARD_UIDS).toContain(a.dashboard_uid);
+  });
+
+  it('labels the database alerts for the database team', () => {
+    const team = (n: string) => alertRules.find((r) => r.alert === n)?.labels?.team;
+    expect([team('PostgreSQLDown'), team('DatabaseConnectionsHigh')]).toEqual(['database', 'database']);
+  });
+
+  it('gives HighCriticalErrorRate and HighErrorRate the same symptom (the inhibition key)', () => {
+    const symptom = (n: string) => alertRules.find((r) => r.alert === n)?.labels?.symptom;
+    expect(symptom('HighCriticalErrorRate')).toEqual(expect.any(String));
+    expect(symptom('HighErrorRate')).toBe(symptom('HighCriticalErrorRate'));
+  });
+});
+
+describe('unit-test coverage', () => {
+  const cases = unitTests.flatMap((file) =>
+    file.tests.flatMap((group, index) => (group.alert_rule_test ?? []).map((t) => ({ group: index, file, ...t, firing: (t.exp_alerts ?? []).length > 0 }))),
+  );
+
+  it.each(alertRules.map((r) => [r.alert, r] as const))('%s is tested firing and silent, and at its for: edge', (name, rule) => {
+    const own = cases.filter((c) => c.alertname === name);
+    expect(own.some((c) => c.firing)).toBe(true);
+    expect(own.some((c) => !c.firing)).toBe(true);
+    if (rule.for) {
+      // In one test group: silent one evaluation before the first firing expectation.
+      const edge = own.some((fire) => {
+        if (!fire.firing) return false;
+        const interval = seconds(fire.file.evaluation_interval ?? '1m');
+        return own.some((quiet) => !quiet.firing && quiet.group === fire.group && quiet.file === fire.file && seconds(quiet.eval_time) === seconds(fire.eval_time) - interval);
+      });
+      expect(edge).toBe(true);
+    }
+  });
+
+  it('tests the value of every recording rule', () => {
+    const exprs = unitTests.flatMap((f) => f.tests.flatMap((t) => (t.promql_expr_test ?? []).map((p) => p.expr)));
+    const untested = recordingRuleNames().filter((name) => !exprs.some((e) => e.includes(name)));
+    expect(untested).toEqual([]);
+  });
+
+  it('evaluates recording groups before alerting groups in the alert tests (exact for: edges)', () => {
+    const alertsTest = parse(readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8')) as { group_eval_order: string[] };
+    const groups = readdirSync(RULES_DIR).flatMap((f) => (loadRules(join(RULES_DIR, f)).groups ?? []).map((g) => ({ f, name: g.name })));
+    expect([...alertsTest.group_eval_order].sort()).toEqual(groups.map((g) => g.name).sort());
+    const lastRecording = Math.max(...groups.filter((g) => g.f === 'recording.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)));
+    const firstAlerting = Math.min(...groups.filter((g) => g.f === 'alerts.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)));
+    expect(lastRecording).toBeLessThan(firstAlerting);
+  });
+});
