@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { COLLECTOR_CONFIG, COLLECTOR_DIR, collectorBinary, overlayPath, type CollectorOverlay } from '../support/collector';
+import {
+  COLLECTOR_CONFIG,
+  COLLECTOR_DIR,
+  collectorBinary,
+  overlayPath,
+  type CollectorOverlay,
+} from '../support/collector';
 
 /**
  * otel-collector/: the builder manifest, the config and its overlays, checked against the built
@@ -27,7 +33,10 @@ const manifestModules = (kind: Kind | 'providers'): string[] =>
   ((manifest[kind] as Array<{ gomod: string }> | undefined) ?? []).map((m) => m.gomod).sort();
 
 type CollectorConfig = Partial<Record<Kind, Record<string, unknown>>> & {
-  service: { extensions?: string[]; pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }> };
+  service: {
+    extensions?: string[];
+    pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }>;
+  };
 };
 
 /** Component types (the part of an id before `/`) defined under `kind` in the given config files. */
@@ -63,8 +72,14 @@ describe('builder manifest', () => {
     const allConfigs = [COLLECTOR_CONFIG, ...OVERLAYS.map(overlayPath)];
     for (const kind of KINDS) {
       const built = components[kind] ?? [];
-      expect({ kind, modules: built.map((c) => c.module).sort() }).toEqual({ kind, modules: manifestModules(kind) });
-      expect({ kind, types: new Set(built.map((c) => c.name)) }).toEqual({ kind, types: typesUsed(allConfigs, kind) });
+      expect({ kind, modules: built.map((c) => c.module).sort() }).toEqual({
+        kind,
+        modules: manifestModules(kind),
+      });
+      expect({ kind, types: new Set(built.map((c) => c.name)) }).toEqual({
+        kind,
+        types: typesUsed(allConfigs, kind),
+      });
     }
     // Config sources: ${env:…} and --config files only.
     const providers = (components.providers ?? []) as unknown as Array<{ scheme: string; module: string }>;
@@ -75,7 +90,10 @@ describe('builder manifest', () => {
 
 describe('config.yaml and its overlays', () => {
   const run = (...configs: string[]) =>
-    spawnSync(binary, ['validate', ...configs.flatMap((c) => ['--config', c])], { encoding: 'utf8', cwd: COLLECTOR_DIR });
+    spawnSync(binary, ['validate', ...configs.flatMap((c) => ['--config', c])], {
+      encoding: 'utf8',
+      cwd: COLLECTOR_DIR,
+    });
 
   it.each([[[]], [['traces-file']], [['traces-backend']]] as Array<[CollectorOverlay[]]>)(
     'otelcol validate passes for config.yaml with overlays %j',
@@ -89,7 +107,10 @@ describe('config.yaml and its overlays', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtv-otelcol-'));
     try {
       const overlay = join(dir, 'kafka.yaml');
-      writeFileSync(overlay, 'exporters:\n  kafka: {}\nservice:\n  pipelines:\n    traces:\n      exporters: [kafka]\n');
+      writeFileSync(
+        overlay,
+        'exporters:\n  kafka: {}\nservice:\n  pipelines:\n    traces:\n      exporters: [kafka]\n',
+      );
       const result = run(COLLECTOR_CONFIG, overlay);
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(/kafka/);
@@ -123,7 +144,10 @@ describe('config.yaml and its overlays', () => {
     const endpoints = [...text.matchAll(/^\s*(?:endpoint|host):\s*(.+)$/gm)].map((m) => m[1].trim());
     expect(endpoints.length).toBeGreaterThanOrEqual(5);
     for (const endpoint of endpoints) expect(endpoint).toMatch(/^\$\{env:OTELCOL_BIND_HOST:-0\.0\.0\.0\}/);
-    const ports = [...text.matchAll(/\$\{env:(OTELCOL_[A-Z_]+_PORT):-(\d+)\}/g)].map((m) => [m[1], Number(m[2])]);
+    const ports = [...text.matchAll(/\$\{env:(OTELCOL_[A-Z_]+_PORT):-(\d+)\}/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
     expect(Object.fromEntries(ports)).toEqual({
       OTELCOL_HEALTH_PORT: 13133,
       OTELCOL_OTLP_GRPC_PORT: 4317,
