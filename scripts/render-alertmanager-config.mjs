@@ -23,16 +23,22 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // Each kind is a whitelist: a value that matches cannot leave the double-quoted YAML scalar, the
 // HTML/text of a notification or the Go template it is written into (no quotes, backslashes,
 // braces, angle brackets, `$`, whitespace or control characters).
-const EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+";
+const EMAIL = '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+';
 const KINDS = {
-  hostport: { pattern: /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$/, hint: 'host:port, e.g. smtp.example.com:587' },
+  hostport: {
+    pattern: /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$/,
+    hint: 'host:port, e.g. smtp.example.com:587',
+  },
   email: { pattern: new RegExp(`^${EMAIL}$`), hint: 'one e-mail address' },
   emails: { pattern: new RegExp(`^${EMAIL}(?:, ?${EMAIL})*$`), hint: 'e-mail addresses separated by commas' },
   username: { pattern: /^[A-Za-z0-9@._+-]*$/, hint: 'letters, digits and @ . _ + -' },
   bool: { pattern: /^(?:true|false)$/, hint: 'true or false' },
   path: { pattern: /^[A-Za-z0-9._/-]+$/, hint: 'a file path of letters, digits and . _ / -' },
   channel: { pattern: /^[#@][a-z0-9._-]{1,80}$/, hint: 'a Slack channel such as #alerts-critical' },
-  url: { pattern: /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+/-]*)?$/, hint: 'an http(s) URL without query, e.g. https://grafana.example.com' },
+  url: {
+    pattern: /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~%+/-]*)?$/,
+    hint: 'an http(s) URL without query, e.g. https://grafana.example.com',
+  },
 };
 
 /**
@@ -40,27 +46,86 @@ const KINDS = {
  * Alertmanager reads (the compose file mounts the secret there); the secret itself is never read here.
  */
 export const VARIABLES = {
-  SMTP_HOST: { kind: 'hostport', required: true, description: 'SMTP relay, host:port (seed: smtp.example.com:587)' },
+  SMTP_HOST: {
+    kind: 'hostport',
+    required: true,
+    description: 'SMTP relay, host:port (seed: smtp.example.com:587)',
+  },
   SMTP_FROM: { kind: 'email', required: true, description: 'Sender address of alert e-mails' },
   SMTP_USER: { kind: 'username', default: '', description: 'SMTP user; empty: no SMTP authentication' },
-  SMTP_REQUIRE_TLS: { kind: 'bool', default: 'true', description: 'Require STARTTLS (false only for a local test sink)' },
-  SMTP_PASSWORD_FILE: { kind: 'path', default: '/run/secrets/smtp_password', secretFile: true, description: 'File holding SMTP_PASSWORD (compose secret smtp_password)' },
-  SLACK_WEBHOOK_URL_FILE: { kind: 'path', default: '/run/secrets/slack_webhook_url', secretFile: true, description: 'File holding SLACK_WEBHOOK_URL (compose secret slack_webhook_url)' },
-  ALERT_EMAIL_CRITICAL: { kind: 'emails', required: true, description: 'Recipients of critical-alerts (on-call)' },
+  SMTP_REQUIRE_TLS: {
+    kind: 'bool',
+    default: 'true',
+    description: 'Require STARTTLS (false only for a local test sink)',
+  },
+  SMTP_PASSWORD_FILE: {
+    kind: 'path',
+    default: '/run/secrets/smtp_password',
+    secretFile: true,
+    description: 'File holding SMTP_PASSWORD (compose secret smtp_password)',
+  },
+  SLACK_WEBHOOK_URL_FILE: {
+    kind: 'path',
+    default: '/run/secrets/slack_webhook_url',
+    secretFile: true,
+    description: 'File holding SLACK_WEBHOOK_URL (compose secret slack_webhook_url)',
+  },
+  ALERT_EMAIL_CRITICAL: {
+    kind: 'emails',
+    required: true,
+    description: 'Recipients of critical-alerts (on-call)',
+  },
   ALERT_EMAIL_WARNING: { kind: 'emails', required: true, description: 'Recipients of warning-alerts' },
   ALERT_EMAIL_DATABASE: { kind: 'emails', required: true, description: 'Recipients of database-team (DBA)' },
   ALERT_EMAIL_SECURITY: { kind: 'emails', required: true, description: 'Recipients of security-team' },
   ALERT_EMAIL_PAYMENTS: { kind: 'emails', required: true, description: 'Recipients of payments-team' },
-  ALERT_EMAIL_DEFAULT: { kind: 'emails', required: true, description: 'Recipients of default (alerts no route matched)' },
-  SLACK_CHANNEL_CRITICAL: { kind: 'channel', default: '#alerts-critical', description: 'Slack channel of critical-alerts' },
-  SLACK_CHANNEL_WARNING: { kind: 'channel', default: '#alerts-warning', description: 'Slack channel of warning-alerts' },
-  SLACK_CHANNEL_DATABASE: { kind: 'channel', default: '#team-database', description: 'Slack channel of database-team' },
-  SLACK_CHANNEL_SECURITY: { kind: 'channel', default: '#team-security', description: 'Slack channel of security-team' },
-  SLACK_CHANNEL_PAYMENTS: { kind: 'channel', default: '#team-payments', description: 'Slack channel of payments-team' },
+  ALERT_EMAIL_DEFAULT: {
+    kind: 'emails',
+    required: true,
+    description: 'Recipients of default (alerts no route matched)',
+  },
+  SLACK_CHANNEL_CRITICAL: {
+    kind: 'channel',
+    default: '#alerts-critical',
+    description: 'Slack channel of critical-alerts',
+  },
+  SLACK_CHANNEL_WARNING: {
+    kind: 'channel',
+    default: '#alerts-warning',
+    description: 'Slack channel of warning-alerts',
+  },
+  SLACK_CHANNEL_DATABASE: {
+    kind: 'channel',
+    default: '#team-database',
+    description: 'Slack channel of database-team',
+  },
+  SLACK_CHANNEL_SECURITY: {
+    kind: 'channel',
+    default: '#team-security',
+    description: 'Slack channel of security-team',
+  },
+  SLACK_CHANNEL_PAYMENTS: {
+    kind: 'channel',
+    default: '#team-payments',
+    description: 'Slack channel of payments-team',
+  },
   SLACK_CHANNEL_DEFAULT: { kind: 'channel', default: '#alerts', description: 'Slack channel of default' },
-  PROMETHEUS_EXTERNAL_URL: { kind: 'url', default: 'http://localhost:9090', description: 'Prometheus as users reach it (alerts page link)' },
-  GRAFANA_ROOT_URL: { kind: 'url', default: 'http://localhost:3001', description: 'Grafana as users reach it (dashboard links; seed variable)' },
-  RUNBOOK_BASE_URL: { kind: 'url', required: true, description: 'Where this repository is browsed; runbook links are RUNBOOK_BASE_URL/monitoring/runbooks/<Alert>.md' },
+  PROMETHEUS_EXTERNAL_URL: {
+    kind: 'url',
+    default: 'http://localhost:9090',
+    description: 'Prometheus as users reach it (alerts page link)',
+  },
+  GRAFANA_ROOT_URL: {
+    kind: 'url',
+    default: 'http://localhost:3001',
+    description: 'Grafana as users reach it (dashboard links; seed variable)',
+  },
+  RUNBOOK_BASE_URL: {
+    kind: 'url',
+    required: true,
+    description:
+      'Where this repository is browsed; runbook links are RUNBOOK_BASE_URL/monitoring/runbooks/<Alert>.md',
+  },
 };
 
 /** Secrets given directly are ignored (with a warning): they belong in the files named above. */
@@ -82,12 +147,16 @@ export function resolveVariables(env) {
     const kind = KINDS[spec.kind];
     if (!kind.pattern.test(value)) {
       // Never echo the value: it may be a mistyped secret.
-      throw new RenderError(`${name} is refused: expected ${kind.hint} (quotes, spaces, braces, newlines and other characters that could change the YAML or the templates are not allowed)`);
+      throw new RenderError(
+        `${name} is refused: expected ${kind.hint} (quotes, spaces, braces, newlines and other characters that could change the YAML or the templates are not allowed)`,
+      );
     }
     values[name] = spec.kind === 'url' ? value.replace(/\/+$/, '') : value;
   }
   if (missing.length) {
-    throw new RenderError(`missing required variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (see monitoring/alertmanager/README.md)`);
+    throw new RenderError(
+      `missing required variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (see monitoring/alertmanager/README.md)`,
+    );
   }
   return values;
 }
@@ -109,15 +178,24 @@ function writeAtomically(file, text) {
 
 export function render({ templateDir, outDir, env }) {
   for (const [secret, fileVar] of Object.entries(SECRETS_IN_FILES)) {
-    if (env[secret]) console.warn(`render-alertmanager-config: ${secret} is ignored; Alertmanager reads it from the file ${fileVar} names`);
+    if (env[secret])
+      console.warn(
+        `render-alertmanager-config: ${secret} is ignored; Alertmanager reads it from the file ${fileVar} names`,
+      );
   }
   const values = resolveVariables(env);
-  const config = substitute(readFileSync(join(templateDir, 'alertmanager.yml.tmpl'), 'utf8'), values, 'alertmanager.yml.tmpl');
+  const config = substitute(
+    readFileSync(join(templateDir, 'alertmanager.yml.tmpl'), 'utf8'),
+    values,
+    'alertmanager.yml.tmpl',
+  );
   const templatesIn = join(templateDir, 'templates');
   const templatesOut = join(outDir, 'templates');
   mkdirSync(templatesOut, { recursive: true });
   const written = [];
-  for (const name of readdirSync(templatesIn).filter((n) => n.endsWith('.tmpl')).sort()) {
+  for (const name of readdirSync(templatesIn)
+    .filter((n) => n.endsWith('.tmpl'))
+    .sort()) {
     const text = substitute(readFileSync(join(templatesIn, name), 'utf8'), values, `templates/${name}`);
     writeAtomically(join(templatesOut, name), text);
     written.push(join(templatesOut, name));
@@ -129,13 +207,18 @@ export function render({ templateDir, outDir, env }) {
 }
 
 function parseArgs(argv) {
-  const args = { templateDir: resolve(HERE, '../monitoring/alertmanager'), outDir: undefined, describe: false };
+  const args = {
+    templateDir: resolve(HERE, '../monitoring/alertmanager'),
+    outDir: undefined,
+    describe: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--describe') args.describe = true;
     else if (a === '--out-dir') args.outDir = argv[++i];
     else if (a === '--template-dir') args.templateDir = argv[++i];
-    else throw new RenderError(`unknown argument ${a} (usage: --out-dir DIR [--template-dir DIR] | --describe)`);
+    else
+      throw new RenderError(`unknown argument ${a} (usage: --out-dir DIR [--template-dir DIR] | --describe)`);
   }
   return args;
 }
@@ -148,7 +231,11 @@ function main() {
       return;
     }
     if (!args.outDir) throw new RenderError('--out-dir is required');
-    const { configFile } = render({ templateDir: resolve(args.templateDir), outDir: resolve(args.outDir), env: process.env });
+    const { configFile } = render({
+      templateDir: resolve(args.templateDir),
+      outDir: resolve(args.outDir),
+      env: process.env,
+    });
     console.log(`render-alertmanager-config: wrote ${configFile}`);
   } catch (error) {
     if (!(error instanceof RenderError) && error?.code !== 'ENOENT') throw error;

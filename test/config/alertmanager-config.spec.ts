@@ -67,11 +67,15 @@ interface AlertRule {
   alert: string;
   labels?: Record<string, string>;
 }
-const alertRules = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap((g) => (g.rules ?? []) as AlertRule[]);
+const alertRules = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap(
+  (g) => (g.rules ?? []) as AlertRule[],
+);
 
 function renderInto(outDir: string, env: Record<string, string>): ToolRun {
   // Only the given variables: the developer's own environment must not leak into the test.
-  return runTool(process.execPath, [RENDERER, '--out-dir', outDir], { env: { PATH: process.env.PATH ?? '', ...env } });
+  return runTool(process.execPath, [RENDERER, '--out-dir', outDir], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
 }
 
 interface DescribedVariable {
@@ -92,7 +96,9 @@ function fileFields(node: unknown, path = ''): Array<{ path: string; value: stri
   if (Array.isArray(node)) return node.flatMap((n, i) => fileFields(n, `${path}[${i}]`));
   if (node && typeof node === 'object') {
     return Object.entries(node).flatMap(([k, v]) =>
-      /_file$/.test(k) && typeof v === 'string' ? [{ path: `${path}.${k}`, value: v }] : fileFields(v, `${path}.${k}`),
+      /_file$/.test(k) && typeof v === 'string'
+        ? [{ path: `${path}.${k}`, value: v }]
+        : fileFields(v, `${path}.${k}`),
     );
   }
   return [];
@@ -117,18 +123,30 @@ afterAll(async () => {
 describe('rendered alertmanager.yml', () => {
   it('passes amtool check-config (config and notification templates)', () => {
     const run = amtool(['check-config', configFile]);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
     expect(run.output).toContain('6 receivers');
     expect(run.output).toContain('1 templates');
   });
 
   it('has the six SPEC receivers, each with e-mail and Slack', () => {
     const config = parse(rendered);
-    expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual(
-      ['critical-alerts', 'database-team', 'default', 'payments-team', 'security-team', 'warning-alerts'],
-    );
+    expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual([
+      'critical-alerts',
+      'database-team',
+      'default',
+      'payments-team',
+      'security-team',
+      'warning-alerts',
+    ]);
     for (const r of config.receivers) {
-      expect({ name: r.name, email: r.email_configs?.length, slack: r.slack_configs?.length }).toEqual({ name: r.name, email: 1, slack: 1 });
+      expect({ name: r.name, email: r.email_configs?.length, slack: r.slack_configs?.length }).toEqual({
+        name: r.name,
+        email: 1,
+        slack: 1,
+      });
     }
   });
 
@@ -143,7 +161,8 @@ describe('rendered alertmanager.yml', () => {
     const config = parse(rendered);
     expect(config.global.smtp_smarthost).toBe('smtp.example.com:587');
     expect(config.global.smtp_require_tls).toBe(true);
-    const to = (name: string) => config.receivers.find((r: { name: string }) => r.name === name).email_configs[0].to;
+    const to = (name: string) =>
+      config.receivers.find((r: { name: string }) => r.name === name).email_configs[0].to;
     expect(to('security-team')).toBe('security@example.com, ciso@example.com');
     expect(to('default')).toBe('ops@example.com');
   });
@@ -152,18 +171,29 @@ describe('rendered alertmanager.yml', () => {
     const documented = Object.entries(describeVariables()).filter(([, v]) => v.secretFile);
     expect(documented.map(([name]) => name).sort()).toEqual(['SLACK_WEBHOOK_URL_FILE', 'SMTP_PASSWORD_FILE']);
     const fields = fileFields(parse(rendered));
-    expect(fields.map((f) => f.path).sort()).toEqual(['.global.slack_api_url_file', '.global.smtp_auth_password_file']);
+    expect(fields.map((f) => f.path).sort()).toEqual([
+      '.global.slack_api_url_file',
+      '.global.smtp_auth_password_file',
+    ]);
     for (const f of fields) expect(documented.map(([, v]) => v.default)).toContain(f.value);
-    for (const file of [configFile, ...readdirSync(join(dir, 'out', 'templates')).map((t) => join(dir, 'out', 'templates', t))]) {
+    for (const file of [
+      configFile,
+      ...readdirSync(join(dir, 'out', 'templates')).map((t) => join(dir, 'out', 'templates', t)),
+    ]) {
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain(SMTP_PASSWORD);
       expect(text).not.toContain('never-rendered');
     }
   });
 
-  it('takes overridden secret-file paths and SMTP_REQUIRE_TLS=false (the native stack\'s local sink)', () => {
+  it("takes overridden secret-file paths and SMTP_REQUIRE_TLS=false (the native stack's local sink)", () => {
     const out = join(dir, 'native');
-    const run = renderInto(out, { ...EXAMPLE_ENV, SMTP_PASSWORD_FILE: '/srv/mtv/secrets/smtp_password', SLACK_WEBHOOK_URL_FILE: 'secrets/slack_webhook_url', SMTP_REQUIRE_TLS: 'false' });
+    const run = renderInto(out, {
+      ...EXAMPLE_ENV,
+      SMTP_PASSWORD_FILE: '/srv/mtv/secrets/smtp_password',
+      SLACK_WEBHOOK_URL_FILE: 'secrets/slack_webhook_url',
+      SMTP_REQUIRE_TLS: 'false',
+    });
     expect(run.status).toBe(0);
     const config = parse(readFileSync(join(out, 'alertmanager.yml'), 'utf8'));
     expect(config.global.smtp_auth_password_file).toBe('/srv/mtv/secrets/smtp_password');
@@ -177,19 +207,45 @@ describe('routing (amtool config routes test)', () => {
     expect(alertRules.map((r) => r.alert).sort()).toEqual(Object.keys(EXPECTED_RECEIVERS).sort());
   });
 
-  it.each(alertRules.map((r) => [r.alert, EXPECTED_RECEIVERS[r.alert], r.labels ?? {}] as const))('%s -> %s', (alertname, receivers, labels) => {
-    const pairs = Object.entries({ alertname, ...labels }).map(([k, v]) => `${k}=${v}`);
-    const run = amtool(['config', 'routes', 'test', `--config.file=${configFile}`, `--verify.receivers=${receivers}`, ...pairs]);
-    expect({ status: run.status, receivers: run.stdout.trim() }).toEqual({ status: 0, receivers });
-  });
+  it.each(alertRules.map((r) => [r.alert, EXPECTED_RECEIVERS[r.alert], r.labels ?? {}] as const))(
+    '%s -> %s',
+    (alertname, receivers, labels) => {
+      const pairs = Object.entries({ alertname, ...labels }).map(([k, v]) => `${k}=${v}`);
+      const run = amtool([
+        'config',
+        'routes',
+        'test',
+        `--config.file=${configFile}`,
+        `--verify.receivers=${receivers}`,
+        ...pairs,
+      ]);
+      expect({ status: run.status, receivers: run.stdout.trim() }).toEqual({ status: 0, receivers });
+    },
+  );
 
   it('sends an alert without a known severity to default', () => {
-    const run = amtool(['config', 'routes', 'test', `--config.file=${configFile}`, '--verify.receivers=default', 'alertname=Unexpected', 'severity=info']);
+    const run = amtool([
+      'config',
+      'routes',
+      'test',
+      `--config.file=${configFile}`,
+      '--verify.receivers=default',
+      'alertname=Unexpected',
+      'severity=info',
+    ]);
     expect({ status: run.status, receivers: run.stdout.trim() }).toEqual({ status: 0, receivers: 'default' });
   });
 
   it('fails when a receiver is wrong (the route tests can fail)', () => {
-    const run = amtool(['config', 'routes', 'test', `--config.file=${configFile}`, '--verify.receivers=warning-alerts', 'alertname=APIDown', 'severity=critical']);
+    const run = amtool([
+      'config',
+      'routes',
+      'test',
+      `--config.file=${configFile}`,
+      '--verify.receivers=warning-alerts',
+      'alertname=APIDown',
+      'severity=critical',
+    ]);
     expect(run.status).not.toBe(0);
   });
 });
@@ -202,7 +258,12 @@ describe('notification templates (amtool template render)', () => {
       {
         status: 'firing',
         labels: { alertname: 'APIDown', severity: 'critical', job: 'mytelevision-api', instance: 'api:3000' },
-        annotations: { summary: 'API is down', description: 'Prometheus cannot scrape the API.', runbook_url: 'monitoring/runbooks/APIDown.md', dashboard_uid: 'api-overview' },
+        annotations: {
+          summary: 'API is down',
+          description: 'Prometheus cannot scrape the API.',
+          runbook_url: 'monitoring/runbooks/APIDown.md',
+          dashboard_uid: 'api-overview',
+        },
         startsAt: '2026-01-01T00:00:00Z',
         endsAt: '0001-01-01T00:00:00Z',
         generatorURL: 'https://prometheus.example.com/graph?g0.expr=up',
@@ -211,13 +272,24 @@ describe('notification templates (amtool template render)', () => {
     ],
     groupLabels: { alertname: 'APIDown' },
     commonLabels: { alertname: 'APIDown', severity: 'critical' },
-    commonAnnotations: { summary: 'API is down', runbook_url: 'monitoring/runbooks/APIDown.md', dashboard_uid: 'api-overview' },
+    commonAnnotations: {
+      summary: 'API is down',
+      runbook_url: 'monitoring/runbooks/APIDown.md',
+      dashboard_uid: 'api-overview',
+    },
     externalURL: 'https://alertmanager.example.com',
   };
   const render = (template: string, type = 'text') => {
     const dataFile = join(dir, 'data.json');
     writeFileSync(dataFile, JSON.stringify(data));
-    const run = amtool(['template', 'render', `--template.glob=${join(dir, 'out', 'templates', '*.tmpl')}`, `--template.type=${type}`, `--template.data=${dataFile}`, `--template.text={{ template "${template}" . }}`]);
+    const run = amtool([
+      'template',
+      'render',
+      `--template.glob=${join(dir, 'out', 'templates', '*.tmpl')}`,
+      `--template.type=${type}`,
+      `--template.data=${dataFile}`,
+      `--template.text={{ template "${template}" . }}`,
+    ]);
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     return run.stdout;
   };
@@ -234,7 +306,13 @@ describe('notification templates (amtool template render)', () => {
     ['mytv.slack.text', 'text'],
   ])('%s carries summary, description and the runbook, Grafana and Prometheus links', (template, type) => {
     const text = render(template, type);
-    for (const part of ['API is down', 'Prometheus cannot scrape the API.', RUNBOOK, DASHBOARD, 'https://prometheus.example.com/graph?g0.expr=up']) {
+    for (const part of [
+      'API is down',
+      'Prometheus cannot scrape the API.',
+      RUNBOOK,
+      DASHBOARD,
+      'https://prometheus.example.com/graph?g0.expr=up',
+    ]) {
       expect(text).toContain(part);
     }
   });
@@ -252,7 +330,12 @@ describe('renderer refusals', () => {
     const out = join(dir, 'missing');
     const run = renderInto(out, env);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n').filter((l) => !l.includes('is ignored'))).toEqual([
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('is ignored')),
+    ).toEqual([
       'render-alertmanager-config: missing required variables SMTP_HOST, ALERT_EMAIL_PAYMENTS (see monitoring/alertmanager/README.md)',
     ]);
     expect(existsSync(join(out, 'alertmanager.yml'))).toBe(false);
@@ -305,14 +388,33 @@ describe('running Alertmanager', () => {
       throw new Error(`${e.message}\n${am.output()}`);
     });
 
-    const alert = (labels: Record<string, string>) => ({ labels, annotations: { summary: labels.alertname }, generatorURL: 'http://127.0.0.1/graph' });
+    const alert = (labels: Record<string, string>) => ({
+      labels,
+      annotations: { summary: labels.alertname },
+      generatorURL: 'http://127.0.0.1/graph',
+    });
     const posted = await fetch(`${base}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
-        alert({ alertname: 'HighCriticalErrorRate', severity: 'critical', symptom: 'api-error-rate', job: 'mytelevision-api' }),
-        alert({ alertname: 'HighErrorRate', severity: 'warning', symptom: 'api-error-rate', job: 'mytelevision-api' }),
-        alert({ alertname: 'HighErrorRate', severity: 'warning', symptom: 'api-error-rate', job: 'other-api' }),
+        alert({
+          alertname: 'HighCriticalErrorRate',
+          severity: 'critical',
+          symptom: 'api-error-rate',
+          job: 'mytelevision-api',
+        }),
+        alert({
+          alertname: 'HighErrorRate',
+          severity: 'warning',
+          symptom: 'api-error-rate',
+          job: 'mytelevision-api',
+        }),
+        alert({
+          alertname: 'HighErrorRate',
+          severity: 'warning',
+          symptom: 'api-error-rate',
+          job: 'other-api',
+        }),
         alert({ alertname: 'HighResponseTime', severity: 'warning', job: 'mytelevision-api' }),
         alert({ alertname: 'HighCPUUsage', severity: 'warning', instance: 'node-exporter:9100' }),
       ]),
@@ -323,7 +425,12 @@ describe('running Alertmanager', () => {
     const states = await waitFor('the five alerts with their inhibition state', async () => {
       const alerts = (await (await fetch(`${base}/api/v2/alerts`)).json()) as Status[];
       const settled = alerts.length === 5 && alerts.every((a) => a.status.state !== 'unprocessed');
-      return settled && alerts.map((a) => `${a.labels.alertname}/${a.labels.job ?? a.labels.instance}: ${a.status.state}`).sort();
+      return (
+        settled &&
+        alerts
+          .map((a) => `${a.labels.alertname}/${a.labels.job ?? a.labels.instance}: ${a.status.state}`)
+          .sort()
+      );
     });
     expect(states).toEqual([
       'HighCPUUsage/node-exporter:9100: active',

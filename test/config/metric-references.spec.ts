@@ -1,5 +1,11 @@
 import { parsePromQL } from '../support/promql';
-import { exporterMetricNames, knownMetricNames, loadRules, recordingRuleNames, ruleFiles } from '../support/known-metrics';
+import {
+  exporterMetricNames,
+  knownMetricNames,
+  loadRules,
+  recordingRuleNames,
+  ruleFiles,
+} from '../support/known-metrics';
 
 /**
  * Every PromQL expression of the Prometheus rules (alerting and recording) parses with Prometheus's
@@ -9,7 +15,10 @@ import { exporterMetricNames, knownMetricNames, loadRules, recordingRuleNames, r
  */
 const expressions = ruleFiles().flatMap((file) =>
   (loadRules(file).groups ?? []).flatMap((g) =>
-    (g.rules ?? []).map((r) => ({ rule: `${file.split('/').pop()} ${g.name} ${r.alert ?? r.record}`, expr: r.expr })),
+    (g.rules ?? []).map((r) => ({
+      rule: `${file.split('/').pop()} ${g.name} ${r.alert ?? r.record}`,
+      expr: r.expr,
+    })),
   ),
 );
 const known = knownMetricNames();
@@ -18,9 +27,15 @@ describe('metric references of the Prometheus rules', () => {
   it('finds the rules and the exporter fixtures', () => {
     expect(expressions.length).toBeGreaterThanOrEqual(30);
     expect([...exporterMetricNames().keys()]).toEqual(
-      expect.arrayContaining(['node-exporter.txt', 'postgres-exporter.txt', 'redis-exporter.txt', 'cadvisor.txt']),
+      expect.arrayContaining([
+        'node-exporter.txt',
+        'postgres-exporter.txt',
+        'redis-exporter.txt',
+        'cadvisor.txt',
+      ]),
     );
-    for (const [fixture, names] of exporterMetricNames()) expect({ fixture, empty: names.length === 0 }).toEqual({ fixture, empty: false });
+    for (const [fixture, names] of exporterMetricNames())
+      expect({ fixture, empty: names.length === 0 }).toEqual({ fixture, empty: false });
   });
 
   it.each(expressions)('$rule parses and selects only known metrics', ({ expr }) => {

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -15,7 +24,8 @@ const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
 const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
 const PROMTOOL_HINT = 'apt-get install prometheus';
-const promtool = (args: string[], cwd?: string) => runTool('promtool', args, { cwd, installHint: PROMTOOL_HINT });
+const promtool = (args: string[], cwd?: string) =>
+  runTool('promtool', args, { cwd, installHint: PROMTOOL_HINT });
 
 /**
  * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
@@ -40,7 +50,13 @@ const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: st
   { name: 'HighLatency', severity: 'warning', threshold: '> 1', for: '10m' },
   { name: 'APIHighMemoryUsage', severity: 'warning', threshold: '/ 1024 / 1024 > 1024', for: '15m' },
 ];
-const DASHBOARD_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
+const DASHBOARD_UIDS = [
+  'api-overview',
+  'auth-sessions',
+  'database-perf',
+  'business-metrics',
+  'infrastructure',
+];
 
 interface AlertRule {
   alert: string;
@@ -49,7 +65,9 @@ interface AlertRule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
-const alertRules: AlertRule[] = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap((g) => (g.rules ?? []) as AlertRule[]);
+const alertRules: AlertRule[] = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap(
+  (g) => (g.rules ?? []) as AlertRule[],
+);
 
 interface UnitTestFile {
   evaluation_interval?: string;
@@ -59,7 +77,9 @@ interface UnitTestFile {
     promql_expr_test?: Array<{ expr: string }>;
   }>;
 }
-const testFiles = readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).sort();
+const testFiles = readdirSync(TESTS_DIR)
+  .filter((f) => f.endsWith('.test.yml'))
+  .sort();
 const unitTests = testFiles.map((f) => parse(readFileSync(join(TESTS_DIR, f), 'utf8')) as UnitTestFile);
 
 const seconds = (d: string) => {
@@ -86,22 +106,44 @@ describe('prometheus.yml', () => {
   it('scrapes every 15s the seed jobs, the Collector, Alertmanager and itself', () => {
     expect(config.global.scrape_interval).toBe('15s');
     expect(jobs.map((j) => j.job_name).sort()).toEqual(
-      ['alertmanager', 'cadvisor', 'mytelevision-api', 'node-exporter', 'otel-collector', 'otel-collector-internal', 'postgres', 'prometheus', 'redis'].sort(),
+      [
+        'alertmanager',
+        'cadvisor',
+        'mytelevision-api',
+        'node-exporter',
+        'otel-collector',
+        'otel-collector-internal',
+        'postgres',
+        'prometheus',
+        'redis',
+      ].sort(),
     );
   });
 
   it('takes every address from a committed targets file holding the compose service address', () => {
     const compose: Record<string, string> = {
-      'mytelevision-api': 'api:3000', 'node-exporter': 'node-exporter:9100', postgres: 'postgres-exporter:9187',
-      redis: 'redis-exporter:9121', cadvisor: 'cadvisor:8080', 'otel-collector': 'otel-collector:8889',
-      'otel-collector-internal': 'otel-collector:8888', alertmanager: 'alertmanager:9093', prometheus: 'localhost:9090',
+      'mytelevision-api': 'api:3000',
+      'node-exporter': 'node-exporter:9100',
+      postgres: 'postgres-exporter:9187',
+      redis: 'redis-exporter:9121',
+      cadvisor: 'cadvisor:8080',
+      'otel-collector': 'otel-collector:8889',
+      'otel-collector-internal': 'otel-collector:8888',
+      alertmanager: 'alertmanager:9093',
+      prometheus: 'localhost:9090',
     };
     for (const job of jobs) {
-      expect({ job: job.job_name, static: job.static_configs }).toEqual({ job: job.job_name, static: undefined });
+      expect({ job: job.job_name, static: job.static_configs }).toEqual({
+        job: job.job_name,
+        static: undefined,
+      });
       const files: string[] = job.file_sd_configs.flatMap((c: { files: string[] }) => c.files);
       expect(files).toEqual([`targets/${job.job_name}.yml`]);
       const groups = parse(readFileSync(join(PROM_DIR, files[0]), 'utf8'));
-      expect({ job: job.job_name, targets: groups[0].targets }).toEqual({ job: job.job_name, targets: [compose[job.job_name]] });
+      expect({ job: job.job_name, targets: groups[0].targets }).toEqual({
+        job: job.job_name,
+        targets: [compose[job.job_name]],
+      });
     }
     expect(config.alerting.alertmanagers[0].file_sd_configs[0].files).toEqual(['targets/alertmanager.yml']);
   });
@@ -124,7 +166,10 @@ describe('prometheus.yml', () => {
     mkdirSync(join(dir, 'secrets'));
     for (const path of secretFiles()) writeFileSync(join(dir, path), 'example-not-a-secret\n');
     const run = promtool(['check', 'config', 'prometheus.yml'], dir);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
     expect(run.output).toMatch(/SUCCESS: 2 rule files found/);
   });
 
@@ -147,12 +192,18 @@ describe('prometheus.yml', () => {
 describe('rule files', () => {
   it.each(readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')))('promtool check rules %s', (file) => {
     const run = promtool(['check', 'rules', join(RULES_DIR, file)]);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
   });
 
   it.each(testFiles)('promtool test rules tests/%s', (file) => {
     const run = promtool(['test', 'rules', join('tests', file)], PROM_DIR);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
   });
 
   it('promtool test rules fails when an expectation is wrong (the unit tests can fail)', () => {
@@ -160,7 +211,10 @@ describe('rule files', () => {
     try {
       const original = readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8');
       // APIDown expected one evaluation too early: before its `for: 1m` has elapsed.
-      const broken = original.replace(/- eval_time: 2m\n(\s+)alertname: APIDown/, '- eval_time: 1m\n$1alertname: APIDown');
+      const broken = original.replace(
+        /- eval_time: 2m\n(\s+)alertname: APIDown/,
+        '- eval_time: 1m\n$1alertname: APIDown',
+      );
       expect(broken).not.toBe(original);
       writeFileSync(join(dir, 'broken.test.yml'), broken.replaceAll('../rules/', `${RULES_DIR}/`));
       const run = promtool(['test', 'rules', join(dir, 'broken.test.yml')]);
@@ -184,14 +238,17 @@ describe('alerts.yml against SPEC §5', () => {
     if (spec.for) expect(rule.for).toBe(spec.for);
   });
 
-  it.each(alertRules.map((r) => [r.alert, r] as const))('%s has summary, description, a runbook in the repo and a dashboard', (name, rule) => {
-    const a = rule.annotations ?? {};
-    expect(a.summary).toEqual(expect.any(String));
-    expect(a.description).toEqual(expect.any(String));
-    expect(a.runbook_url).toBe(`monitoring/runbooks/${name}.md`);
-    expect(existsSync(join(RUNBOOKS_DIR, `${name}.md`))).toBe(true);
-    expect(DASHBOARD_UIDS).toContain(a.dashboard_uid);
-  });
+  it.each(alertRules.map((r) => [r.alert, r] as const))(
+    '%s has summary, description, a runbook in the repo and a dashboard',
+    (name, rule) => {
+      const a = rule.annotations ?? {};
+      expect(a.summary).toEqual(expect.any(String));
+      expect(a.description).toEqual(expect.any(String));
+      expect(a.runbook_url).toBe(`monitoring/runbooks/${name}.md`);
+      expect(existsSync(join(RUNBOOKS_DIR, `${name}.md`))).toBe(true);
+      expect(DASHBOARD_UIDS).toContain(a.dashboard_uid);
+    },
+  );
 
   it('labels the database alerts for the database team', () => {
     const team = (n: string) => alertRules.find((r) => r.alert === n)?.labels?.team;
@@ -207,36 +264,64 @@ describe('alerts.yml against SPEC §5', () => {
 
 describe('unit-test coverage', () => {
   const cases = unitTests.flatMap((file) =>
-    file.tests.flatMap((group, index) => (group.alert_rule_test ?? []).map((t) => ({ group: index, file, ...t, firing: (t.exp_alerts ?? []).length > 0 }))),
+    file.tests.flatMap((group, index) =>
+      (group.alert_rule_test ?? []).map((t) => ({
+        group: index,
+        file,
+        ...t,
+        firing: (t.exp_alerts ?? []).length > 0,
+      })),
+    ),
   );
 
-  it.each(alertRules.map((r) => [r.alert, r] as const))('%s is tested firing and silent, and at its for: edge', (name, rule) => {
-    const own = cases.filter((c) => c.alertname === name);
-    expect(own.some((c) => c.firing)).toBe(true);
-    expect(own.some((c) => !c.firing)).toBe(true);
-    if (rule.for) {
-      // In one test group: silent one evaluation before the first firing expectation.
-      const edge = own.some((fire) => {
-        if (!fire.firing) return false;
-        const interval = seconds(fire.file.evaluation_interval ?? '1m');
-        return own.some((quiet) => !quiet.firing && quiet.group === fire.group && quiet.file === fire.file && seconds(quiet.eval_time) === seconds(fire.eval_time) - interval);
-      });
-      expect(edge).toBe(true);
-    }
-  });
+  it.each(alertRules.map((r) => [r.alert, r] as const))(
+    '%s is tested firing and silent, and at its for: edge',
+    (name, rule) => {
+      const own = cases.filter((c) => c.alertname === name);
+      expect(own.some((c) => c.firing)).toBe(true);
+      expect(own.some((c) => !c.firing)).toBe(true);
+      if (rule.for) {
+        // In one test group: silent one evaluation before the first firing expectation.
+        const edge = own.some((fire) => {
+          if (!fire.firing) return false;
+          const interval = seconds(fire.file.evaluation_interval ?? '1m');
+          return own.some(
+            (quiet) =>
+              !quiet.firing &&
+              quiet.group === fire.group &&
+              quiet.file === fire.file &&
+              seconds(quiet.eval_time) === seconds(fire.eval_time) - interval,
+          );
+        });
+        expect(edge).toBe(true);
+      }
+    },
+  );
 
   it('tests the value of every recording rule', () => {
-    const exprs = unitTests.flatMap((f) => f.tests.flatMap((t) => (t.promql_expr_test ?? []).map((p) => p.expr)));
+    const exprs = unitTests.flatMap((f) =>
+      f.tests.flatMap((t) => (t.promql_expr_test ?? []).map((p) => p.expr)),
+    );
     const untested = recordingRuleNames().filter((name) => !exprs.some((e) => e.includes(name)));
     expect(untested).toEqual([]);
   });
 
   it('evaluates recording groups before alerting groups in the alert tests (exact for: edges)', () => {
-    const alertsTest = parse(readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8')) as { group_eval_order: string[] };
-    const groups = readdirSync(RULES_DIR).flatMap((f) => (loadRules(join(RULES_DIR, f)).groups ?? []).map((g) => ({ f, name: g.name })));
+    const alertsTest = parse(readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8')) as {
+      group_eval_order: string[];
+    };
+    const groups = readdirSync(RULES_DIR).flatMap((f) =>
+      (loadRules(join(RULES_DIR, f)).groups ?? []).map((g) => ({ f, name: g.name })),
+    );
     expect([...alertsTest.group_eval_order].sort()).toEqual(groups.map((g) => g.name).sort());
-    const lastRecording = Math.max(...groups.filter((g) => g.f === 'recording.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)));
-    const firstAlerting = Math.min(...groups.filter((g) => g.f === 'alerts.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)));
+    const lastRecording = Math.max(
+      ...groups
+        .filter((g) => g.f === 'recording.yml')
+        .map((g) => alertsTest.group_eval_order.indexOf(g.name)),
+    );
+    const firstAlerting = Math.min(
+      ...groups.filter((g) => g.f === 'alerts.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)),
+    );
     expect(lastRecording).toBeLessThan(firstAlerting);
   });
 });

@@ -15,7 +15,13 @@ export const RULES_DIR = join(ROOT, 'monitoring', 'prometheus', 'rules');
 export const EXPORTER_FIXTURES_DIR = join(ROOT, 'test', 'fixtures', 'exporters');
 
 /** Series Prometheus adds to every scrape target itself. */
-export const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
+export const SCRAPE_SERIES = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+];
 
 export function catalogueMetricNames(): string[] {
   const names: string[] = [];
@@ -42,7 +48,9 @@ export function loadRules(file: string): RuleFile {
 }
 
 export function recordingRuleNames(): string[] {
-  return ruleFiles().flatMap((f) => (loadRules(f).groups ?? []).flatMap((g) => (g.rules ?? []).flatMap((r) => (r.record ? [r.record] : []))));
+  return ruleFiles().flatMap((f) =>
+    (loadRules(f).groups ?? []).flatMap((g) => (g.rules ?? []).flatMap((r) => (r.record ? [r.record] : []))),
+  );
 }
 
 /** Names of one fixture file: one per line, `#` lines are its header. */
@@ -55,7 +63,9 @@ export function fixtureNames(file: string): string[] {
 
 export function exporterMetricNames(): Map<string, string[]> {
   const byFixture = new Map<string, string[]>();
-  for (const f of readdirSync(EXPORTER_FIXTURES_DIR).filter((n) => n.endsWith('.txt')).sort()) {
+  for (const f of readdirSync(EXPORTER_FIXTURES_DIR)
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
     byFixture.set(f, fixtureNames(join(EXPORTER_FIXTURES_DIR, f)));
   }
   return byFixture;

@@ -13,8 +13,17 @@ export interface ToolRun {
  * Runs a real tool synchronously (they answer in milliseconds). A missing binary is a test failure
  * with an install hint, never a skip.
  */
-export function runTool(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; installHint?: string } = {}): ToolRun {
-  const run = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', timeout: 60_000 });
+export function runTool(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; installHint?: string } = {},
+): ToolRun {
+  const run = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error(`${command} not found on PATH${options.installHint ? ` (${options.installHint})` : ''}`);
   }
