@@ -27,6 +27,13 @@ log() { echo "collector: $*" >&2; }
 ensure_go() {
   command -v go >/dev/null 2>&1 || PATH="/usr/local/go/bin:$PATH"
   command -v go >/dev/null 2>&1 || { log "Go is required (https://go.dev/doc/install)"; exit 1; }
+  # The $version modules declare `go 1.26.0`; this machine kind ships Go 1.26 (GOTOOLCHAIN stays as set).
+  local go_version
+  go_version=$(go env GOVERSION | sed 's/^go//')
+  if [ "$(printf '%s\n' 1.26 "$go_version" | sort -V | head -n1)" != 1.26 ]; then
+    log "Go >= 1.26 is required to build Collector $version (found go$go_version)"
+    exit 1
+  fi
   # Modules are resolved from the proxy even where a vendor directory or workspace is around.
   export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod"
 }
