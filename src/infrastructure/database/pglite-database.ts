@@ -1,4 +1,4 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database';
 
 /**
@@ -11,6 +11,8 @@ export class PgliteDatabase implements Database {
   private constructor(private readonly db: PGlite) {}
 
   static async open(dataDir?: string): Promise<PgliteDatabase> {
+    // Loaded on first use: a deployment with DATABASE_URL never loads the WebAssembly build.
+    const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(dataDir ? { dataDir } : {});
     return new PgliteDatabase(db);
   }
