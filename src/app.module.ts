@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { CACHE_STORE, CacheModule, type CacheStore } from '@infrastructure/cache';
@@ -26,7 +26,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        MetricsModule.forRoot(),
+        // Rejected label values and failing state reads are logged (throttled) as structured warnings.
+        MetricsModule.forRoot({ warn: (msg, context) => new Logger('Metrics').warn({ ...context, msg }) }),
         TelemetryModule.forRoot({ metricsToken: config.metricsToken }),
         LoggingModule.forRoot({ level: config.logLevel }),
         DatabaseModule.forRoot(),

@@ -7,6 +7,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  /** Structured detail some errors add (the readiness probe's per-dependency status). */
+  details?: unknown;
 }
 
 /**
@@ -37,11 +39,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message =
-        typeof response === 'string'
-          ? response
-          : ((response as { message?: string | string[] }).message ?? exception.message);
-      return { statusCode: status, error: reasonPhrase(status), message };
+      const { message, details } =
+        typeof response === 'string' ? { message: response, details: undefined } : (response as { message?: string | string[]; details?: unknown });
+      const body: ErrorBody = { statusCode: status, error: reasonPhrase(status), message: message ?? exception.message };
+      if (details !== undefined) body.details = details;
+      return body;
     }
     const parserError = bodyParserError(exception);
     if (parserError) return parserError;

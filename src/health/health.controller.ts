@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { CACHE_STORE, type CacheStore } from '@infrastructure/cache';
 import { DATABASE, type Database } from '@infrastructure/database';
@@ -22,13 +22,21 @@ export class HealthController {
     return this.health.check([]);
   }
 
+  /** 200 with each dependency's status, or 503 `{statusCode, error, message, details}` naming the ones down. */
   @Get('ready')
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.probe('database', this.db.kind, () => this.db.query('SELECT 1')),
-      () => this.probe('sessionStore', this.store.kind, () => this.store.ping()),
-    ]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.probe('database', this.db.kind, () => this.db.query('SELECT 1')),
+        () => this.probe('sessionStore', this.store.kind, () => this.store.ping()),
+      ]);
+    } catch (error) {
+      const result = error instanceof ServiceUnavailableException ? (error.getResponse() as Partial<HealthCheckResult>) : undefined;
+      if (!result?.details) throw error;
+      const down = Object.keys(result.error ?? {});
+      throw new ServiceUnavailableException({ message: `not ready: ${down.join(', ')} down`, details: result.details });
+    }
   }
 
   private async probe(key: string, kind: string, check: () => Promise<unknown>) {

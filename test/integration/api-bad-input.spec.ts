@@ -37,7 +37,7 @@ beforeAll(async () => {
   await request(t.server).post('/api/v1/auth/register').send({ email: 'careful@example.com', password: 'password123' }).expect(201);
   access = (await request(t.server).post('/api/v1/auth/login').send({ email: 'careful@example.com', password: 'password123' }).expect(200)).body
     .accessToken;
-});
+}, 30_000);
 afterAll(() => t?.close());
 
 beforeEach(() => {

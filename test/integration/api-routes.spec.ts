@@ -40,12 +40,12 @@ describe.each(backends)('API routes on $name', (backend) => {
     t = await createTestApp({ databaseUrl: started.databaseUrl, redisUrl: started.redisUrl });
     metrics = t.app.get(MetricsService);
     state = t.app.get(AccountStateSource);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await t?.close();
     await Promise.all(servers.map((s) => s.stop()));
-  });
+  }, 30_000);
 
   afterEach(() => jest.restoreAllMocks());
 

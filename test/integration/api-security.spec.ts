@@ -23,7 +23,7 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_MS: '600000' } });
     metrics = t.app.get(MetricsService);
-  });
+  }, 30_000);
   afterAll(() => t?.close());
 
   it('the 3rd consecutive failure locks the account (brute_force/blocked, once); then even the right password is 429', async () => {
@@ -83,7 +83,7 @@ describe('refresh-token expiry (REFRESH_TOKEN_TTL_S=1)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ env: { REFRESH_TOKEN_TTL_S: '1' } });
-  });
+  }, 30_000);
   afterAll(() => t?.close());
 
   it('a refresh token used after its expiry is 401 "expired" and counted once', async () => {
@@ -107,7 +107,7 @@ describe('rate limiting (THROTTLE_LIMIT=3 per route and client)', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { THROTTLE_LIMIT: '3', THROTTLE_TTL_MS: '600000' } });
     metrics = t.app.get(MetricsService);
-  });
+  }, 30_000);
   afterAll(() => t?.close());
 
   it('the 4th login is 429: rate_limit_hits_total{endpoint=route template}, failed login rate_limited, failed local login', async () => {
