@@ -131,6 +131,17 @@ describe('validation: missing fields, wrong types, unknown values', () => {
     expect(login.mock.calls).toEqual([['local', false]]);
     for (const spy of recorders) if (spy !== login) expect(spy).not.toHaveBeenCalled();
   });
+
+  it('a login body that is not even JSON is 400 and counted as invalid_request too', async () => {
+    const failed = jest.spyOn(metrics, 'recordFailedLogin');
+    const res = await request(t.server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email":');
+    expectError(res, 400, /request body is not valid JSON/);
+    expect(failed.mock.calls).toEqual([['invalid_request']]);
+    expect(recorders[BUSINESS_METHODS.indexOf('recordLogin')].mock.calls).toEqual([['local', false]]);
+    // Another route's malformed body is not a login.
+    await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    expect(failed).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('routes and ids', () => {

@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { AccountStateSource } from '../../src/auth/account-state.source';
+import { DATABASE, type Database } from '@infrastructure/database';
 import { MetricsService } from '@infrastructure/metrics';
+import { MIGRATIONS } from '../../src/infrastructure/database/migrations';
+import { migrate } from '../../src/infrastructure/database/migrator';
 import { createTestApp, type TestApp } from '../support/app';
 import { startPostgres, startRedis, type RunningServer } from '../support/servers';
 
@@ -73,6 +76,14 @@ describe.each(backends)('API routes on $name', (backend) => {
         sessionStore: { status: 'up', kind: backend.expected.sessionStore },
       });
     });
+  });
+
+  it('migrations were applied once, recorded in schema_migrations; applying them again changes nothing', async () => {
+    const db = t.app.get<Database>(DATABASE);
+    const recorded = await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(recorded.rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(await migrate(db, MIGRATIONS)).toEqual([]);
+    expect((await db.query('SELECT id FROM contents')).rows).toHaveLength(11);
   });
 
   describe('auth', () => {
