@@ -92,8 +92,9 @@ export class Exposition {
     return matches[0];
   }
 
-  /** The value of one series (0 when the series does not exist). */
+  /** The value of one series (0 when the series, or the whole family, does not exist yet). */
   value(name: string, labels: Record<string, string> = {}): number {
+    if (!this.families.has(name)) return 0;
     return this.find(name, labels)?.value ?? 0;
   }
 

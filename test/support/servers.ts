@@ -49,7 +49,8 @@ export async function startPostgres(options: { user?: string; password?: string;
   const proc = new ManagedProcess(`postgres:${port}`, cmd, args);
   await proc.waitForLine(/ready to accept connections/, 30_000);
   const [createCmd, createArgs] = asServerUser(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, database]);
-  if (database !== user) {
+  // initdb creates the role but only the `postgres` database.
+  if (database !== 'postgres') {
     await waitFor('createdb', () => {
       execFileSync(createCmd, createArgs, { env: { ...process.env, PGPASSWORD: password }, stdio: 'pipe' });
       return true;

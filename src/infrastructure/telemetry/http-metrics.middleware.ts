@@ -15,7 +15,7 @@ export function httpMetricsMiddleware(metrics: MetricsService, routes: RouteTemp
     const start = performance.now();
     metrics.httpRequestStarted();
     res.once('close', () => {
-      const template = typeof req.route?.path === 'string' ? req.route.path : routes.resolve(req.method, req.originalUrl);
+      const template = routes.templateOf(req.method, req.originalUrl, req.route?.path);
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
       metrics.recordHttpRequest(req.method, template, status, (performance.now() - start) / 1000);
     });

@@ -17,8 +17,20 @@ interface ExpressAppLike {
  */
 export class RouteTemplates {
   private matchers: Array<{ template: string; methods: Record<string, boolean>; test: MatchFunction<object> }> | undefined;
+  private templates: Set<string> | undefined;
 
   constructor(private readonly app: ExpressAppLike) {}
+
+  /**
+   * The template of a request: Express's own `req.route.path` when it is one of the app's routes,
+   * else the route its URL matches. A wildcard layer (Nest mounts its body parser on `/api/v1/{*path}`)
+   * is not a route template.
+   */
+  templateOf(method: string, url: string, routePath: unknown): string {
+    this.matchers ??= this.collect();
+    if (typeof routePath === 'string' && this.templates!.has(routePath)) return routePath;
+    return this.resolve(method, url);
+  }
 
   resolve(method: string, url: string): string {
     // Routes are all registered by the time requests arrive; read them once, at the first miss.
@@ -37,13 +49,14 @@ export class RouteTemplates {
     const routes = [];
     for (const layer of stack) {
       const path = layer.route?.path;
-      if (typeof path !== 'string') continue;
+      if (typeof path !== 'string' || path.includes('*')) continue;
       try {
         routes.push({ template: path, methods: layer.route!.methods, test: match(path, { decode: false }) });
       } catch {
         // A path syntax path-to-regexp cannot compile is left out: its errors count as unmatched.
       }
     }
+    this.templates = new Set(routes.map((r) => r.template));
     return routes;
   }
 }

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Inject, Logger, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { readFileSync } from 'node:fs';
 import { ThrottledWarning } from '../logging/throttled-warning';
 import { MetricsService } from '../metrics/metrics.service';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
@@ -10,7 +9,7 @@ import { RouteTemplates } from './route-templates';
 import { getTelemetryRuntime } from './telemetry-runtime';
 
 export interface TelemetryModuleOptions {
-  /** Bearer token required on GET /metrics; default METRICS_TOKEN, or the file METRICS_TOKEN_FILE names. */
+  /** Bearer token required on GET /metrics (the app config's METRICS_TOKEN / METRICS_TOKEN_FILE); none: open. */
   readonly metricsToken?: string;
 }
 
@@ -38,7 +37,7 @@ export class TelemetryModule {
           useFactory: () =>
             new PrometheusExposition(
               getTelemetryRuntime(),
-              options.metricsToken ?? readMetricsToken(),
+              options.metricsToken,
               new ThrottledWarning((msg, ctx) => new Logger('Metrics').warn({ ...ctx, msg })),
             ),
         },
@@ -62,10 +61,4 @@ export class TelemetryModule {
   async onApplicationShutdown(): Promise<void> {
     await getTelemetryRuntime()?.shutdown();
   }
-}
-
-export function readMetricsToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.METRICS_TOKEN) return env.METRICS_TOKEN.trim();
-  if (env.METRICS_TOKEN_FILE) return readFileSync(env.METRICS_TOKEN_FILE, 'utf8').trim() || undefined;
-  return undefined;
 }
