@@ -62,7 +62,6 @@ type Labels = Record<string, string>;
 class Expectations {
   readonly counters: Array<[string, Labels, number]> = [];
   readonly gauges: Array<[string, Labels, number]> = [];
-  private readonly http = new Map<string, number>();
 
   count(name: string, labels: Labels = {}, by = 1): void {
     const existing = this.counters.find(([n, l]) => n === name && JSON.stringify(l) === JSON.stringify(labels));

@@ -6,7 +6,7 @@ describe('parsePromQL', () => {
       'sum(rate(mytelevision_http_requests_total{status_code=~"5.."}[5m])) / sum(rate(mytelevision_http_requests_total[5m])) > 0.05 and on() up{job="mytelevision-api"} == 1',
     );
     expect(parsed.errors).toEqual([]);
-    expect(parsed.metricNames.sort()).toEqual(['mytelevision_http_requests_total', 'up']);
+    expect([...parsed.metricNames].sort()).toEqual(['mytelevision_http_requests_total', 'up']);
   });
 
   it('reports a syntax error', () => {

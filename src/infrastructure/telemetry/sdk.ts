@@ -117,20 +117,20 @@ function instrumentations(config: TelemetryConfig) {
 }
 
 // Exporters are loaded on demand: only one protocol is used, and the gRPC stack is heavy to load.
+/* eslint-disable @typescript-eslint/no-require-imports */
 function otlpTraceExporter(config: TelemetryConfig) {
-  if (config.otlpProtocol === 'grpc') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
-    return new OTLPTraceExporter();
-  }
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
+  const { OTLPTraceExporter } =
+    config.otlpProtocol === 'grpc'
+      ? require('@opentelemetry/exporter-trace-otlp-grpc')
+      : require('@opentelemetry/exporter-trace-otlp-http');
   return new OTLPTraceExporter();
 }
 
 function otlpMetricExporter(config: TelemetryConfig): PushMetricExporter {
-  if (config.otlpProtocol === 'grpc') {
-    const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
-    return new OTLPMetricExporter();
-  }
-  const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
+  const { OTLPMetricExporter } =
+    config.otlpProtocol === 'grpc'
+      ? require('@opentelemetry/exporter-metrics-otlp-grpc')
+      : require('@opentelemetry/exporter-metrics-otlp-http');
   return new OTLPMetricExporter();
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 /**
  * The telemetry configuration, read once from the standard OTEL_* variables (and a few of ours).
  * An explicit object so that the preload, the tests and the benchmarks build the SDK the same way.
@@ -49,7 +51,7 @@ export function readTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Telem
     disabled: (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true',
     serviceName: env.OTEL_SERVICE_NAME || 'mytelevision-api',
     serviceVersion: env.SERVICE_VERSION || env.npm_package_version || '0.1.0',
-    serviceInstanceId: env.SERVICE_INSTANCE_ID || `${require('node:os').hostname()}:${process.pid}`,
+    serviceInstanceId: env.SERVICE_INSTANCE_ID || `${hostname()}:${process.pid}`,
     deploymentEnvironment: env.DEPLOYMENT_ENVIRONMENT || env.NODE_ENV || 'development',
     metricsExporter,
     tracesExporter,
