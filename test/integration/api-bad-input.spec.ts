@@ -2,6 +2,9 @@ import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
 import { createTestApp, type TestApp } from '../support/app';
 
+// Argon2 hashing and server starts are slow on a loaded 2-core machine: a hang guard, not a threshold.
+jest.setTimeout(60_000);
+
 /**
  * What a client can send wrong: each answer is its 4xx with a JSON {statusCode, error, message}
  * that says what is wrong, never a 500, and no business metric is recorded with a wrong value.

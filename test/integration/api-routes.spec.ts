@@ -7,6 +7,9 @@ import { migrate } from '../../src/infrastructure/database/migrator';
 import { createTestApp, type TestApp } from '../support/app';
 import { startPostgres, startRedis, type RunningServer } from '../support/servers';
 
+// Argon2 hashing and server starts are slow on a loaded 2-core machine: a hang guard, not a threshold.
+jest.setTimeout(60_000);
+
 /**
  * Every route of SPEC §4 with its business rules and the metrics it records, run twice: on the
  * embedded defaults (PGlite + in-process store) and on real PostgreSQL + Redis.

@@ -4,6 +4,9 @@ import { MetricsService } from '@infrastructure/metrics';
 import { createTestApp, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
+// Argon2 hashing and server starts are slow on a loaded 2-core machine: a hang guard, not a threshold.
+jest.setTimeout(60_000);
+
 /** Lockout, rate limiting and token expiry, each on an app configured with small limits. */
 
 const PASSWORD = 'correct horse battery';

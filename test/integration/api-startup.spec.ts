@@ -7,10 +7,11 @@ import { ManagedProcess, stopAll } from '../support/processes';
 import { startRedis, type RunningServer } from '../support/servers';
 import { waitFor } from '../support/wait';
 
+// Argon2 hashing and server starts are slow on a loaded 2-core machine: a hang guard, not a threshold.
+jest.setTimeout(60_000);
+
 /** The built API as it runs in production (dist/, the --require preload), and its probes. */
 const ROOT = join(__dirname, '..', '..');
-// Hooks and tests that start processes say their own timeout: jest applies a project's testTimeout
-// only from the command line, so the default 5 s would apply here.
 
 afterAll(() => stopAll());
 
