@@ -22,6 +22,11 @@ export interface AppConfig {
   readonly logLevel: string;
   /** PostgreSQL URL; undefined → embedded PGlite. */
   readonly databaseUrl: string | undefined;
+  /**
+   * PostgreSQL password kept out of the URL (DATABASE_PASSWORD or the file DATABASE_PASSWORD_FILE,
+   * the compose secret PostgreSQL and its exporter share); used when the URL carries none.
+   */
+  readonly databasePassword: string | undefined;
   /** PGlite data directory; undefined → in memory. */
   readonly pgliteDataDir: string | undefined;
   /** Redis URL; undefined → in-process store. */
@@ -114,6 +119,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     bodyLimit,
     logLevel: text('LOG_LEVEL') ?? 'info',
     databaseUrl: text('DATABASE_URL'),
+    databasePassword: secret('DATABASE_PASSWORD'),
     pgliteDataDir: text('PGLITE_DATA_DIR'),
     redisUrl: text('REDIS_URL'),
     metricsToken,

@@ -51,7 +51,15 @@ const BACKENDS: Backend[] = [
     name: 'real PostgreSQL and Redis',
     start: async () => {
       const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-      return { env: { DATABASE_URL: pg.url, REDIS_URL: redis.url }, servers: [pg, redis] };
+      // As compose runs it: the password from a secret file, not in the URL.
+      const url = new URL(pg.url);
+      const passwordFile = join(mkdtempSync(join(tmpdir(), 'mtv-secret-')), 'postgres_password');
+      writeFileSync(passwordFile, decodeURIComponent(url.password), { mode: 0o600 });
+      url.password = '';
+      return {
+        env: { DATABASE_URL: url.toString(), DATABASE_PASSWORD_FILE: passwordFile, REDIS_URL: redis.url },
+        servers: [pg, redis],
+      };
     },
   },
 ];

@@ -9,7 +9,11 @@ import { PgliteDatabase } from './pglite-database';
 /** Opens the database the configuration names (PostgreSQL or embedded PGlite) and migrates it. */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<Database> {
   const db: Database = config.databaseUrl
-    ? new PgDatabase(config.databaseUrl, (error) => logger.error(`idle PostgreSQL client error: ${error.message}`))
+    ? new PgDatabase(
+        config.databaseUrl,
+        (error) => logger.error(`idle PostgreSQL client error: ${error.message}`),
+        config.databasePassword,
+      )
     : await PgliteDatabase.open(config.pgliteDataDir);
   try {
     const applied = await migrate(db, MIGRATIONS);

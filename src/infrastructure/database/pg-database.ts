@@ -6,8 +6,14 @@ export class PgDatabase implements Database {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
 
-  constructor(connectionString: string, onError: (error: Error) => void) {
-    this.pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  /** `password` applies when the URL has none (a secret file, not a URL in the environment). */
+  constructor(connectionString: string, onError: (error: Error) => void, password?: string) {
+    this.pool = new Pool({
+      connectionString: withPassword(connectionString, password),
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
     // An idle client losing its connection must not crash the process: log it, the pool replaces it.
     this.pool.on('error', onError);
   }
@@ -44,4 +50,13 @@ function clientQueryable(client: PoolClient): Queryable {
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
   };
+}
+
+/** The URL with `password` set, unless it already carries one (pg lets URL fields win over options). */
+function withPassword(connectionString: string, password: string | undefined): string {
+  if (!password) return connectionString;
+  const url = new URL(connectionString);
+  if (url.password) return connectionString;
+  url.password = encodeURIComponent(password);
+  return url.toString();
 }

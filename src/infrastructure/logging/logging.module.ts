@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 export interface LoggingModuleOptions {
@@ -21,6 +21,8 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // Every route, in the path syntax of Express 5 (the default `*` is a legacy pattern).
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: options.level ?? process.env.LOG_LEVEL ?? 'info',
             base: { service: process.env.OTEL_SERVICE_NAME || 'mytelevision-api' },

@@ -6,7 +6,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   PeriodicExportingMetricReader,
   type IMetricReader,
@@ -54,8 +54,10 @@ export function startTelemetry(config: TelemetryConfig): TelemetryRuntime {
       [ATTR_SERVICE_INSTANCE_ID]: config.serviceInstanceId,
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.deploymentEnvironment,
     }),
-    // OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME (envDetector) win over the defaults above.
-    resourceDetectors: [hostDetector, envDetector],
+    // OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME (envDetector) win over the defaults above. The
+    // host detector is left out: its attributes settle asynchronously (a warning at the first
+    // export) and service.instance.id already names the process.
+    resourceDetectors: [envDetector],
     metricReaders: readers,
     views: cardinalityViews(config),
     ...(config.tracesExporter === 'otlp' ? { traceExporter: otlpTraceExporter(config) } : { spanProcessors: [] }),

@@ -82,4 +82,14 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
   });
+
+  it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
+    const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
+    const { config } = loadConfig(
+      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
+      (path) => files[path],
+    );
+    expect(config.databasePassword).toBe('pg-secret');
+    expect(config.databaseUrl).toBe('postgres://mytelevision@postgres:5432/mytelevision');
+  });
 });
