@@ -37,14 +37,25 @@ export const TEST_CARDS = { approved: '4242424242424242', declined: '40000000000
 
 export const API_PREFIX = '/api/v1';
 
+export interface ApiClientOptions {
+  /** Aborts every request of this client when it fires (the traffic generator's deadline). */
+  readonly signal?: AbortSignal;
+}
+
 export class ApiClient {
   readonly baseUrl: string;
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, options: ApiClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.signal = options.signal;
   }
 
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined;
     if (options.rawBody !== undefined) {
@@ -55,10 +66,11 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: this.signal });
     const text = await res.text();
     let parsed: unknown = text;
-    if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
+    if ((res.headers.get('content-type') ?? '').includes('application/json') && text)
+      parsed = JSON.parse(text);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
@@ -133,11 +145,17 @@ export class ApiClient {
   }
 
   subscribe(token: string, plan: string, paymentMethod: string, card?: string) {
-    return this.api('POST', '/subscriptions', { token, body: { plan, paymentMethod, ...(card ? { card } : {}) } });
+    return this.api('POST', '/subscriptions', {
+      token,
+      body: { plan, paymentMethod, ...(card ? { card } : {}) },
+    });
   }
 
   pay(token: string, amount: number, paymentMethod: string, card?: string) {
-    return this.api('POST', '/payments', { token, body: { amount, paymentMethod, ...(card ? { card } : {}) } });
+    return this.api('POST', '/payments', {
+      token,
+      body: { amount, paymentMethod, ...(card ? { card } : {}) },
+    });
   }
 
   /** The Prometheus exposition, with the bearer token when the API requires one. */
