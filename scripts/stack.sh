@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm run stack -- up|down|status|logs|alerts`: the whole stack without Docker (scripts/stack/README.md).
+# On a fresh Debian machine `up` first installs what is missing — Debian's PostgreSQL, Redis,
+# Prometheus, Alertmanager and exporters; Node >= 22.15 (the system's Node 20 is too old); the node
+# modules; the API build; the Collector built from otel-collector/builder-config.yaml — each step
+# idempotent and skipped when already done. Then the CLI (scripts/stack/cli.ts) does the work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/runtime.sh
+source scripts/lib/system-packages.sh
+
+command="${1:-}"
+if [ "$command" = "up" ]; then
+  mtv_ensure_system_packages
+  mtv_ensure_node
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  # Rebuild the API only when a source is newer than the build.
+  if [ ! -f dist/main.js ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer dist/main.js -print -quit)" ]; then
+    echo "stack: building the API" >&2
+    npm run --silent build
+  fi
+  scripts/collector.sh build
+  bash scripts/stack/cadvisor.sh 2>/dev/null || echo "stack: cAdvisor cannot be built here (not served by the Go module proxy): job cadvisor has no native target" >&2
+else
+  mtv_ensure_node
+fi
+# The CLI is TypeScript run by Node's type stripping (ESM syntax in a package without "type").
+exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/stack/cli.ts "$@"

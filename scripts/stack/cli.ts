@@ -1,0 +1,174 @@
+/**
+ * `npm run stack -- up|down|status|logs|alerts` (through scripts/stack.sh, which installs what is
+ * missing first). Runs from the repository root; state under MTV_STACK_DIR (default .data/stack).
+ *
+ *   up [--port-offset N]     start what is not running, wait for every Prometheus target, print URLs
+ *   down [--purge]           stop every process started, by pid; --purge also deletes the data dir
+ *   status                   each component: running / starting / crashed / stopped, pid, memory
+ *   logs [component] [-f] [-n N]   last lines of one log or of all; -f follows
+ *   alerts                   notifications received by the local mail catcher and Slack receiver
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { logFile, stackLayout } from './layout.ts';
+import { treeRssBytes, mib } from './memory.ts';
+import { readNotifications } from './notification-sinks.ts';
+import { resolvePorts } from './ports.ts';
+import { readState, Stack } from './stack.ts';
+import { pidAlive } from './daemon.ts';
+
+const USAGE =
+  'usage: npm run stack -- up [--port-offset N] | down [--purge] | status | logs [component] [-f] [-n N] | alerts';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function openStack(root: string, args: string[]): Stack {
+  const dataDir = resolve(root, process.env.MTV_STACK_DIR || join('.data', 'stack'));
+  const saved = readState(stackLayout(dataDir));
+  // A stack that is (partly) running keeps the ports it was started with.
+  if (saved && Object.values(saved.components).some((c) => pidAlive(c.pid))) {
+    return new Stack({ ...saved.options, root, dataDir });
+  }
+  const offset = Number(option(args, '--port-offset') ?? 0);
+  if (!Number.isInteger(offset)) throw new Error(`--port-offset must be an integer\n${USAGE}`);
+  return new Stack({ root, dataDir, ports: resolvePorts(process.env, offset) });
+}
+
+async function up(stack: Stack): Promise<void> {
+  const report = await stack.up((line) => console.log(`stack: ${line}`));
+  if (report.started.length === 0) console.log('stack: already running, nothing to start');
+  else if (report.alreadyRunning.length > 0)
+    console.log(`stack: already running: ${report.alreadyRunning.join(', ')}`);
+  console.log(`stack: up in ${(report.durationMs / 1000).toFixed(1)} s, every Prometheus target is up\n`);
+  printUrls(stack);
+}
+
+function printUrls(stack: Stack): void {
+  const p = stack.ports;
+  const rows: [string, string][] = [
+    [
+      'API',
+      `http://127.0.0.1:${p.api}  (metrics: /metrics with the bearer token in ${join(stack.layout.secrets, 'metrics_token')})`,
+    ],
+    ['Prometheus', `http://127.0.0.1:${p.prometheus}  (targets: /targets, alerts: /alerts)`],
+    ['Alertmanager', `http://127.0.0.1:${p.alertmanager}`],
+    [
+      'Collector',
+      `OTLP grpc 127.0.0.1:${p.otlpGrpc}, http http://127.0.0.1:${p.otlpHttp}; metrics http://127.0.0.1:${p.collectorPrometheus}/metrics`,
+    ],
+    [
+      'PostgreSQL',
+      `postgres://mytelevision@127.0.0.1:${p.postgres}/mytelevision  (password in ${join(stack.layout.secrets, 'postgres_password')})`,
+    ],
+    ['Redis', `redis://127.0.0.1:${p.redis}`],
+    [
+      'Mail + Slack sinks',
+      `smtp 127.0.0.1:${p.smtp}, webhook http://127.0.0.1:${p.webhook}  (npm run stack -- alerts; files in ${stack.layout.notifications})`,
+    ],
+    ['Traces', stack.layout.tracesFile],
+    ['Logs', `${stack.layout.logs}  (npm run stack -- logs [component])`],
+    [
+      'Grafana',
+      'not part of the native stack (not in Debian): use docker compose, or point a Grafana at Prometheus above',
+    ],
+  ];
+  if (!stack.components.some((c) => c.name === 'cadvisor'))
+    rows.push([
+      'cAdvisor',
+      'not built on this host: job cadvisor has no native target (scripts/stack/README.md)',
+    ]);
+  for (const [name, url] of rows) console.log(`  ${name.padEnd(20)} ${url}`);
+}
+
+async function status(stack: Stack): Promise<number> {
+  const rows = await stack.status();
+  let total = 0;
+  for (const r of rows) {
+    const rss = r.pid && r.state !== 'crashed' ? treeRssBytes(r.pid) : 0;
+    total += rss;
+    const note = r.state === 'crashed' ? `  exited unexpectedly, see ${r.log}` : '';
+    console.log(
+      `${r.name.padEnd(20)} ${r.state.padEnd(9)} ${String(r.pid ?? '-').padEnd(8)} ${rss ? mib(rss).padStart(9) : '        -'}${note}`,
+    );
+  }
+  console.log(`${'total'.padEnd(39)} ${mib(total).padStart(9)}`);
+  const bad = rows.filter((r) => r.state === 'crashed' || r.state === 'starting');
+  return bad.length > 0 ? 1 : rows.every((r) => r.state === 'stopped') ? 3 : 0;
+}
+
+function logs(stack: Stack, args: string[]): Promise<void> {
+  const component = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-n');
+  const files = component
+    ? [logFile(stack.layout, stack.component(component).name)]
+    : stack.components.map((c) => logFile(stack.layout, c.name));
+  const existing = files.filter((f) => existsSync(f));
+  if (existing.length === 0) {
+    console.log('stack: no logs yet');
+    return Promise.resolve();
+  }
+  const tailArgs = [
+    '-n',
+    option(args, '-n') ?? (component ? '100' : '20'),
+    ...(args.includes('-f') ? ['-F'] : []),
+    ...existing,
+  ];
+  return new Promise((done) => spawn('tail', tailArgs, { stdio: 'inherit' }).on('exit', () => done()));
+}
+
+async function alerts(stack: Stack): Promise<void> {
+  const { emails, slack } = await readNotifications(stack.layout.notifications);
+  console.log(`e-mails (${emails.length}):`);
+  for (const e of emails) console.log(`  ${e.receivedAt}  to ${e.envelope.to.join(',')}  ${e.subject}`);
+  console.log(`slack (${slack.length}):`);
+  for (const s of slack) {
+    const p = s.payload as { channel?: string; attachments?: { title?: string }[] };
+    console.log(`  ${s.receivedAt}  ${p.channel ?? '?'}  ${p.attachments?.[0]?.title ?? ''}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const root = process.cwd();
+  if (
+    !existsSync(join(root, 'package.json')) ||
+    !readFileSync(join(root, 'package.json'), 'utf8').includes('"mytelevision-observability"')
+  ) {
+    throw new Error('run from the repository root (npm run stack -- …)');
+  }
+  switch (command) {
+    case 'up':
+      await up(openStack(root, args));
+      return 0;
+    case 'down': {
+      const stack = openStack(root, args);
+      const stopped = await stack.down({ purge: args.includes('--purge') });
+      console.log(
+        `stack: stopped ${stopped.length ? stopped.join(', ') : 'nothing (not running)'}${args.includes('--purge') ? `; deleted ${stack.layout.dataDir}` : ''}`,
+      );
+      return 0;
+    }
+    case 'status':
+      return status(openStack(root, args));
+    case 'logs':
+      await logs(openStack(root, args), args);
+      return 0;
+    case 'alerts':
+      await alerts(openStack(root, args));
+      return 0;
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`stack: ${error.message}`);
+    process.exit(1);
+  },
+);
