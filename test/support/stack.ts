@@ -1,0 +1,57 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_PORTS, type PortName, type StackPorts } from '../../scripts/stack/ports.ts';
+import { Stack } from '../../scripts/stack/stack.ts';
+import type { StackOptions } from '../../scripts/stack/components.ts';
+import { freePorts } from './ports';
+
+/**
+ * The native stack (scripts/stack) for one end-to-end test file: a fresh data dir under /tmp, spare
+ * loopback ports, short Prometheus intervals (a rendered copy of prometheus.yml; the rules are the
+ * shipped ones) and a short span-metrics flush. `stopTestStack` stops every process by pid and
+ * deletes the data dir; call it in afterAll (it also runs when a test failed).
+ */
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+/** Scrape and rule evaluation interval of the test stacks. */
+export const TEST_INTERVAL = '2s';
+
+export interface TestStackOptions {
+  readonly apiEnv?: StackOptions['apiEnv'];
+  readonly collectorEnv?: StackOptions['collectorEnv'];
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
+  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  const free = await freePorts(names.length);
+  const ports = Object.fromEntries(names.map((n, i) => [n, free[i]])) as StackPorts;
+  const dataDir = mkdtempSync(join(tmpdir(), 'mtv-e2e-stack-'));
+  // PostgreSQL runs as the postgres user (as root): it must traverse the data dir to its own cluster.
+  chmodSync(dataDir, 0o755);
+  const stack = new Stack({
+    root: REPO_ROOT,
+    dataDir,
+    ports,
+    prometheus: { scrapeInterval: TEST_INTERVAL, evaluationInterval: TEST_INTERVAL },
+    apiEnv: { LOG_LEVEL: 'info', ...options.apiEnv },
+    collectorEnv: { OTELCOL_SPANMETRICS_FLUSH_INTERVAL: '2s', ...options.collectorEnv },
+    fastDurability: true,
+  });
+  try {
+    await stack.up(() => undefined, 120_000);
+  } catch (error) {
+    await stack.down({ purge: false });
+    throw new Error(`${(error as Error).message}\n(stack logs kept in ${stack.layout.logs})`);
+  }
+  return stack;
+}
+
+export async function stopTestStack(stack: Stack | undefined): Promise<void> {
+  if (!stack) return;
+  await stack.down({ purge: true });
+}
+
+export const promUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.prometheus}`;
+export const apiUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.api}`;
+export const alertmanagerUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.alertmanager}`;
