@@ -9,7 +9,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METER_NAME, METRIC_DEFINITIONS, MetricsService, prometheusType } from '@infrastructure/metrics';
+import {
+  CatalogueMetricProducer,
+  METRIC_DEFINITIONS,
+  MetricStore,
+  MetricsService,
+  prometheusType,
+} from '@infrastructure/metrics';
 import { startCollector, type RunningCollector } from '../support/collector';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
@@ -39,6 +45,7 @@ let pullServer: Server;
 let pullUrl: string;
 let workDir: string;
 let tracesFile: string;
+const store = new MetricStore();
 
 async function scrape(url: string): Promise<string> {
   const response = await fetch(url);
@@ -58,8 +65,12 @@ beforeAll(async () => {
     'service.name': SERVICE.name,
     'service.instance.id': SERVICE.instance,
   });
-  const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  // As the API does: MetricsService records into a MetricStore that the readers collect through
+  // the catalogue producer (pull reads it here through the stock serializer).
+  const producer = new CatalogueMetricProducer(store);
+  const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [producer] });
   const push = new PeriodicExportingMetricReader({
+    metricProducers: [producer],
     exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc }),
     // Pushed explicitly by forceFlush below; the interval only has to be longer than the test.
     exportIntervalMillis: 600_000,
@@ -93,7 +104,7 @@ describe('metrics pushed by OTLP through the Collector', () => {
   let direct: Exposition;
 
   beforeAll(async () => {
-    const metrics = new MetricsService({ meter: meterProvider.getMeter(METER_NAME) });
+    const metrics = new MetricsService({ store });
     metrics.observeState({
       activeSessions: async () => 7,
       activeUsers: async () => ({ free: 5, premium: 2 }),

@@ -2,57 +2,97 @@ import type { Attributes } from '@opentelemetry/api';
 import { OTHER, type MetricDefinition } from './catalog';
 
 /**
- * The closed label sets of one catalogue metric, with one frozen attributes object per combination
- * built once at start. Recording looks an object up instead of allocating one, and a value outside
+ * The closed label sets of one catalogue metric, numbered: each combination of values (including
+ * `other` for each label) has an index and one frozen attributes object, built once at start.
+ * Recording computes the index from per-label lookups, so it allocates nothing, and a value outside
  * its set resolves to `other` instead of reaching the exposition as given.
  */
 export class ClosedLabelSet {
   readonly labelNames: readonly string[];
-  private readonly allowed: readonly ReadonlySet<string>[];
-  private readonly byKey = new Map<string, Attributes>();
+  /** Number of combinations, `other` included. */
+  readonly size: number;
+  private readonly indexByValue: ReadonlyArray<ReadonlyMap<string, number>>;
+  private readonly otherIndex: readonly number[];
+  private readonly strides: readonly number[];
+  private readonly attributes: readonly Attributes[];
+  private readonly declared: readonly number[];
 
   constructor(readonly metric: MetricDefinition) {
     this.labelNames = Object.keys(metric.labels);
-    this.allowed = this.labelNames.map((label) => {
+    const valuesPerLabel = this.labelNames.map((label) => {
       const values = metric.labels[label];
-      if (!Array.isArray(values)) {
-        throw new Error(`${metric.name}: label ${label} is not a closed set`);
-      }
-      return new Set<string>(values as readonly string[]);
+      if (!Array.isArray(values)) throw new Error(`${metric.name}: label ${label} is not a closed set`);
+      return values.includes(OTHER) ? [...values] : [...values, OTHER];
     });
-    for (const combination of this.combinations()) this.intern(combination);
+    this.indexByValue = valuesPerLabel.map((values) => new Map(values.map((v, i) => [v, i])));
+    this.otherIndex = valuesPerLabel.map((values) => values.indexOf(OTHER));
+    const strides: number[] = [];
+    let size = 1;
+    for (let i = valuesPerLabel.length - 1; i >= 0; i--) {
+      strides[i] = size;
+      size *= valuesPerLabel[i].length;
+    }
+    this.strides = strides;
+    this.size = size;
+
+    const attributes: Attributes[] = [];
+    const declared: number[] = [];
+    for (let index = 0; index < size; index++) {
+      const a: Attributes = {};
+      let isDeclared = true;
+      this.labelNames.forEach((label, i) => {
+        const valueIndex = Math.floor(index / strides[i]) % valuesPerLabel[i].length;
+        const value = valuesPerLabel[i][valueIndex];
+        a[label] = value;
+        if (value === OTHER && !(metric.labels[label] as readonly string[]).includes(OTHER)) isDeclared = false;
+      });
+      attributes.push(Object.freeze(a));
+      if (isDeclared) declared.push(index);
+    }
+    this.attributes = attributes;
+    this.declared = declared;
   }
 
-  /** Every combination of declared values: the series that exist from the start at 0. */
-  combinations(): string[][] {
-    return this.labelNames.reduce<string[][]>(
-      (acc, _label, i) => acc.flatMap((prefix) => [...this.allowed[i]].map((v) => [...prefix, v])),
-      [[]],
-    );
-  }
-
-  /** The interned attributes for `values`; `rejected` receives each value mapped to `other`. */
-  resolve(values: readonly unknown[], rejected?: (label: string, value: unknown) => void): Attributes {
-    let key = '';
-    for (let i = 0; i < this.allowed.length; i++) {
+  /** Index of the combination `values`; `rejected` receives each value mapped to `other`. */
+  indexOf(values: readonly unknown[], rejected?: (label: string, value: unknown) => void): number {
+    let index = 0;
+    for (let i = 0; i < this.strides.length; i++) {
       const value = values[i];
-      let v: string;
-      if (typeof value === 'string' && this.allowed[i].has(value)) {
-        v = value;
-      } else {
-        v = OTHER;
+      let v = typeof value === 'string' ? this.indexByValue[i].get(value) : undefined;
+      if (v === undefined) {
+        v = this.otherIndex[i];
         rejected?.(this.labelNames[i], value);
       }
-      key = i === 0 ? v : `${key}\u0000${v}`;
+      index += v * this.strides[i];
     }
-    return this.byKey.get(key) ?? this.intern(key.split('\u0000'));
+    return index;
   }
 
-  private intern(values: readonly string[]): Attributes {
-    const attributes: Attributes = {};
-    this.labelNames.forEach((label, i) => (attributes[label] = values[i]));
-    Object.freeze(attributes);
-    this.byKey.set(values.join('\u0000'), attributes);
-    return attributes;
+  /** indexOf for a one-label set without allocation; -1 when the value is outside the set. */
+  indexOf1(a: unknown): number {
+    if (typeof a !== 'string') return -1;
+    return this.indexByValue[0].get(a) ?? -1;
+  }
+
+  /** indexOf for a two-label set without allocation; -1 when a value is outside its set. */
+  indexOf2(a: unknown, b: unknown): number {
+    if (typeof a !== 'string' || typeof b !== 'string') return -1;
+    const i = this.indexByValue[0].get(a);
+    const j = this.indexByValue[1].get(b);
+    return i === undefined || j === undefined ? -1 : i * this.strides[0] + j;
+  }
+
+  attributesAt(index: number): Attributes {
+    return this.attributes[index];
+  }
+
+  /** The interned attributes for `values` (outside values as `other`). */
+  resolve(values: readonly unknown[], rejected?: (label: string, value: unknown) => void): Attributes {
+    return this.attributes[this.indexOf(values, rejected)];
+  }
+
+  /** Combinations of declared values only: the series that exist from the start at 0. */
+  declaredIndices(): readonly number[] {
+    return this.declared;
   }
 }

@@ -1,4 +1,5 @@
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusTextSerializer } from '../metrics/prometheus-text';
 import { timingSafeEqual } from 'node:crypto';
 import type { ThrottledWarning } from '../logging/throttled-warning';
 import type { TelemetryRuntime } from './telemetry-runtime';
@@ -16,7 +17,10 @@ export interface ExpositionResult {
  * second HTTP server), and checks the scrape's bearer token in constant time.
  */
 export class PrometheusExposition {
-  private readonly serializer = new PrometheusSerializer('', false, undefined, false, true);
+  /** The SDK's own metrics (process, runtime, target_info): a few series, the stock serializer. */
+  private readonly sdkSerializer = new PrometheusSerializer('', false, undefined, false, true);
+  /** The catalogue: up to thousands of series, the scrape-path serializer. */
+  private readonly catalogueSerializer = new PrometheusTextSerializer();
   private readonly token: Buffer | undefined;
 
   constructor(
@@ -38,12 +42,12 @@ export class PrometheusExposition {
     const reader = this.runtime?.prometheus;
     if (!this.runtime) return text(503, '# telemetry is off (OTEL_SDK_DISABLED=true or no --require preload)\n');
     if (!reader) return text(404, '# metrics are pushed over OTLP (OTEL_METRICS_EXPORTER=otlp), not served here\n');
-    const { resourceMetrics, errors } = await reader.collect();
+    const [{ resourceMetrics, errors }, catalogue] = await Promise.all([reader.collect(), this.runtime.metricStore.collect()]);
     if (errors.length > 0) {
       // A failing observable callback skips its own metric; the rest of the scrape is served.
       this.warning.warn('collect', 'metric collection reported errors', { errors: errors.map(String).slice(0, 5) });
     }
-    return text(200, this.serializer.serialize(resourceMetrics));
+    return text(200, this.sdkSerializer.serialize(resourceMetrics) + this.catalogueSerializer.serialize(catalogue));
   }
 }
 

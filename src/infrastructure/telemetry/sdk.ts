@@ -16,7 +16,8 @@ import {
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'node:http';
-import { METER_NAME } from '../metrics/meter';
+import { CatalogueMetricProducer } from '../metrics/catalogue-producer';
+import { MetricStore } from '../metrics/metric-store';
 import { PROCESS_METER_NAME, registerProcessMetrics } from './process-metrics';
 import type { TelemetryConfig } from './telemetry-config';
 import type { TelemetryRuntime } from './telemetry-runtime';
@@ -30,6 +31,9 @@ const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
  * traces to the Collector, and the instrumentations of what the API runs on.
  */
 export function startTelemetry(config: TelemetryConfig): TelemetryRuntime {
+  // The catalogue lives outside the SDK's instruments (see MetricStore): pull mode renders it at
+  // GET /metrics beside the reader's own metrics, push mode hands it to the reader as a producer.
+  const metricStore = new MetricStore();
   const prometheus =
     config.metricsExporter === 'prometheus'
       ? new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true })
@@ -40,6 +44,7 @@ export function startTelemetry(config: TelemetryConfig): TelemetryRuntime {
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: otlpMetricExporter(config),
+        metricProducers: [new CatalogueMetricProducer(metricStore)],
         exportIntervalMillis: config.metricExportIntervalMs,
         exportTimeoutMillis: Math.min(10_000, config.metricExportIntervalMs),
       }),
@@ -78,6 +83,7 @@ export function startTelemetry(config: TelemetryConfig): TelemetryRuntime {
 
   let stopping: Promise<void> | undefined;
   return {
+    metricStore,
     prometheus,
     shutdown() {
       stopping ??= (async () => {
@@ -89,12 +95,12 @@ export function startTelemetry(config: TelemetryConfig): TelemetryRuntime {
   };
 }
 
-/** A flood of new label values folds into one overflow series per instrument instead of growing memory. */
+/**
+ * A flood of new label values folds into one overflow series per instrument instead of growing
+ * memory. (The catalogue's own series are bounded by MetricStore: closed sets, route templates.)
+ */
 function cardinalityViews(config: TelemetryConfig): ViewOptions[] {
-  return [METER_NAME, PROCESS_METER_NAME].map((meterName) => ({
-    meterName,
-    aggregationCardinalityLimit: config.cardinalityLimit,
-  }));
+  return [{ meterName: PROCESS_METER_NAME, aggregationCardinalityLimit: config.cardinalityLimit }];
 }
 
 /**

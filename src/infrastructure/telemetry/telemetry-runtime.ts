@@ -1,4 +1,5 @@
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { MetricStore } from '../metrics/metric-store';
 
 /**
  * What the `--require` preload started, handed to the application it preloads. The preload runs
@@ -6,7 +7,9 @@ import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
  * reads it through TelemetryModule and never writes it.
  */
 export interface TelemetryRuntime {
-  /** The pull reader whose exposition GET /metrics serves; absent in push mode or when disabled. */
+  /** Where MetricsService records the catalogue; the metric reader (pull or push) reads it. */
+  readonly metricStore: MetricStore;
+  /** The pull reader of the SDK's own metrics (process, runtime); absent in push mode. */
   readonly prometheus?: PrometheusExporter;
   /** Flushes and stops the SDK; idempotent. */
   shutdown(): Promise<void>;
