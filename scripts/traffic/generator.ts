@@ -87,8 +87,11 @@ async function scrapeTotals(
 
 async function worker(ctx: RunContext, state: WorkerState, scenario: ScenarioName): Promise<void> {
   const actions = SCENARIOS[scenario].actions;
+  // A newcomer first tries every feature once (in a random order), then settles into the weighted
+  // mix: even a short run reaches every route, rare ones included.
+  const tour = ctx.shuffle(actions);
   while (!ctx.stopped) {
-    const next = chooseAction(ctx, actions);
+    const next = tour.shift() ?? chooseAction(ctx, actions);
     if (!next) {
       // Every route this scenario uses is backing off after a 429: wait for the first to reopen.
       await ctx.waitForCooldown(actions.map((a) => a.route));

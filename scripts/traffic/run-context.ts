@@ -73,6 +73,8 @@ export class RunContext {
     template: string,
     send: () => Promise<ApiResponse<T>>,
   ): Promise<ApiResponse<T>> {
+    // Honour a 429 on this route first (every caller, including logins inside other actions).
+    while (this.coolingDown(template) && !this.stopped) await this.waitForCooldown([template]);
     if (this.stopped) throw new StopRun();
     await this.pace();
     if (this.stopped) throw new StopRun();
@@ -140,6 +142,16 @@ export class RunContext {
   /** A value of `items` (uniform). */
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.random() * items.length)];
+  }
+
+  /** A shuffled copy of `items` (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
   }
 
   /** True with probability p. */

@@ -241,7 +241,7 @@ const NORMAL: readonly Action[] = [
       ctx.client.login(`nobody-${randomSecret()}@example.test`, randomSecret()),
     );
   }),
-  action('unknown-route', 0.5, ROUTES.unmatched, async (ctx) => {
+  action('unknown-route', 1, ROUTES.unmatched, async (ctx) => {
     const path = ctx.pick(UNKNOWN_PATHS);
     await ctx.call('GET', ROUTES.unmatched, () => ctx.client.request('GET', path));
   }),
