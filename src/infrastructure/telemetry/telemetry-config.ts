@@ -20,6 +20,8 @@ export interface TelemetryConfig {
   readonly tracesExporter: 'otlp' | 'none';
   /** OTEL_EXPORTER_OTLP_PROTOCOL (standard default http/protobuf, port 4318; grpc uses 4317). */
   readonly otlpProtocol: OtlpProtocol;
+  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default parentbased_always_on). */
+  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   /** OTEL_METRIC_EXPORT_INTERVAL in push mode (ms). */
   readonly metricExportIntervalMs: number;
   /** Most attribute combinations one instrument aggregates; the rest fold into one overflow series. */
@@ -29,6 +31,15 @@ export interface TelemetryConfig {
 }
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf'];
+export const SAMPLERS = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
 
 export class TelemetryConfigError extends Error {}
 
@@ -47,6 +58,14 @@ export function readTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Telem
   if (!PROTOCOLS.includes(protocol)) {
     throw new TelemetryConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use grpc or http/protobuf`);
   }
+  const samplerName = (env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on').trim().toLowerCase() as SamplerName;
+  if (!SAMPLERS.includes(samplerName)) {
+    throw new TelemetryConfigError(`OTEL_TRACES_SAMPLER=${samplerName} is not supported: use one of ${SAMPLERS.join(', ')}`);
+  }
+  const ratio = env.OTEL_TRACES_SAMPLER_ARG === undefined || env.OTEL_TRACES_SAMPLER_ARG === '' ? 1 : Number(env.OTEL_TRACES_SAMPLER_ARG);
+  if (!(ratio >= 0 && ratio <= 1)) {
+    throw new TelemetryConfigError(`OTEL_TRACES_SAMPLER_ARG=${env.OTEL_TRACES_SAMPLER_ARG} must be a ratio between 0 and 1`);
+  }
   return {
     disabled: (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true',
     serviceName: env.OTEL_SERVICE_NAME || 'mytelevision-api',
@@ -56,6 +75,7 @@ export function readTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Telem
     metricsExporter,
     tracesExporter,
     otlpProtocol: protocol,
+    sampler: { name: samplerName, ratio },
     metricExportIntervalMs: positiveInt(env, 'OTEL_METRIC_EXPORT_INTERVAL', 15_000),
     cardinalityLimit: positiveInt(env, 'OTEL_METRICS_CARDINALITY_LIMIT', 2_000),
     untracedPathPrefixes: ['/metrics', '/health/'],

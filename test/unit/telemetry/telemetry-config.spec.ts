@@ -10,6 +10,7 @@ describe('readTelemetryConfig', () => {
       tracesExporter: 'otlp',
       otlpProtocol: 'http/protobuf',
       cardinalityLimit: 2000,
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
     });
     expect(c.untracedPathPrefixes).toEqual(['/metrics', '/health/']);
   });
@@ -22,6 +23,8 @@ describe('readTelemetryConfig', () => {
       OTEL_TRACES_EXPORTER: 'none',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
     });
     expect(c).toMatchObject({
       disabled: true,
@@ -30,6 +33,7 @@ describe('readTelemetryConfig', () => {
       tracesExporter: 'none',
       otlpProtocol: 'grpc',
       metricExportIntervalMs: 5000,
+      sampler: { name: 'parentbased_traceidratio', ratio: 0.1 },
     });
   });
 
@@ -38,6 +42,8 @@ describe('readTelemetryConfig', () => {
     [{ OTEL_TRACES_EXPORTER: 'zipkin' }, /OTEL_TRACES_EXPORTER=zipkin/],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, /OTEL_EXPORTER_OTLP_PROTOCOL/],
     [{ OTEL_METRIC_EXPORT_INTERVAL: '-3' }, /positive integer/],
+    [{ OTEL_TRACES_SAMPLER: 'sometimes' }, /OTEL_TRACES_SAMPLER=sometimes/],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /between 0 and 1/],
   ])('rejects %p with a clear message', (env, message) => {
     expect(() => readTelemetryConfig(env)).toThrow(message);
   });
