@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench`: the performance benchmarks (bench/README.md). Installs Node >= 22.15 and the node
+# modules if needed, builds (the benchmarks measure the compiled API), then runs bench/run.ts.
+# Arguments select sections: record, scrape, memory, api (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/runtime.sh
+mtv_ensure_node
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
+exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/run.ts "$@"
