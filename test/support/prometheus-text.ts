@@ -11,20 +11,33 @@ import { join } from 'node:path';
 export function prom2jsonPath(): string {
   const fromEnv = process.env.MTV_PROM2JSON;
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const dir = join(process.env.MTV_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mytelevision'), 'go-tools');
-  const builds = existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith('prom2json-')).sort() : [];
+  const dir = join(
+    process.env.MTV_CACHE_DIR ??
+      join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mytelevision'),
+    'go-tools',
+  );
+  const builds = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((d) => d.startsWith('prom2json-'))
+        .sort()
+    : [];
   const found = builds.map((d) => join(dir, d, 'prom2json')).find((p) => existsSync(p));
   if (!found) {
-    throw new Error('prom2json not found: run the test command (npm run test:all) or `source scripts/lib/go-tools.sh && mtv_ensure_prom2json`');
+    throw new Error(
+      'prom2json not found: run the test command (npm run test:all) or `source scripts/lib/go-tools.sh && mtv_ensure_prom2json`',
+    );
   }
   return found;
 }
 
-function parse(text: string): RawFamily[] {
-  return JSON.parse(execFileSync(prom2jsonPath(), [], { input: text, maxBuffer: 256 * 1024 * 1024 }).toString('utf8'));
+/** The families of `text` as prom2json gives them (histogram buckets per series, values as strings). */
+export function parsePrometheusText(text: string): RawFamily[] {
+  return JSON.parse(
+    execFileSync(prom2jsonPath(), [], { input: text, maxBuffer: 256 * 1024 * 1024 }).toString('utf8'),
+  );
 }
 
-interface RawFamily {
+export interface RawFamily {
   name: string;
   help: string;
   type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
@@ -61,7 +74,7 @@ export class Exposition {
 
   constructor(readonly text: string) {
     const families = new Map<string, Family>();
-    for (const raw of parse(text)) {
+    for (const raw of parsePrometheusText(text)) {
       families.set(raw.name, {
         name: raw.name,
         type: raw.type.toLowerCase() as Family['type'],
@@ -70,7 +83,9 @@ export class Exposition {
           labels: m.labels ?? {},
           value: Number(m.value ?? m.count),
           sum: m.sum === undefined ? undefined : Number(m.sum),
-          buckets: m.buckets ? Object.fromEntries(Object.entries(m.buckets).map(([le, v]) => [le, Number(v)])) : undefined,
+          buckets: m.buckets
+            ? Object.fromEntries(Object.entries(m.buckets).map(([le, v]) => [le, Number(v)]))
+            : undefined,
         })),
       });
     }
@@ -88,7 +103,8 @@ export class Exposition {
     const matches = this.family(name).samples.filter((s) =>
       Object.entries(labels).every(([k, v]) => s.labels[k] === v),
     );
-    if (matches.length > 1) throw new Error(`${name}${JSON.stringify(labels)} matches ${matches.length} series`);
+    if (matches.length > 1)
+      throw new Error(`${name}${JSON.stringify(labels)} matches ${matches.length} series`);
     return matches[0];
   }
 
@@ -106,6 +122,10 @@ export class Exposition {
   }
 
   labelValues(name: string, label: string): Set<string> {
-    return new Set(this.family(name).samples.map((s) => s.labels[label]).filter((v) => v !== undefined));
+    return new Set(
+      this.family(name)
+        .samples.map((s) => s.labels[label])
+        .filter((v) => v !== undefined),
+    );
   }
 }
