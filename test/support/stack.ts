@@ -17,6 +17,25 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** Scrape and rule evaluation interval of the test stacks. */
 export const TEST_INTERVAL = '2s';
 
+/** Stacks started by this test process: if it exits without afterAll (killed, crashed), no daemon survives it. */
+const running = new Set<Stack>();
+process.on('exit', () => {
+  for (const stack of running) {
+    for (const c of stack.components) {
+      const pid = stack.pid(c.name);
+      try {
+        if (pid) process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+});
+
+export const promUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.prometheus}`;
+export const apiUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.api}`;
+export const alertmanagerUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.alertmanager}`;
+
 export interface TestStackOptions {
   readonly apiEnv?: StackOptions['apiEnv'];
   readonly collectorEnv?: StackOptions['collectorEnv'];
@@ -38,6 +57,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     collectorEnv: { OTELCOL_SPANMETRICS_FLUSH_INTERVAL: '2s', ...options.collectorEnv },
     fastDurability: true,
   });
+  running.add(stack);
   try {
     await stack.up(() => undefined, 120_000);
   } catch (error) {
@@ -50,8 +70,5 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
 export async function stopTestStack(stack: Stack | undefined): Promise<void> {
   if (!stack) return;
   await stack.down({ purge: true });
+  running.delete(stack);
 }
-
-export const promUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.prometheus}`;
-export const apiUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.api}`;
-export const alertmanagerUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.alertmanager}`;
