@@ -2,7 +2,7 @@ import { context, createNoopMeter, propagation, trace, type MeterProvider } from
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
@@ -77,11 +77,15 @@ function instrumentations(config: TelemetryConfig) {
     return config.untracedPathPrefixes.some((prefix) => url.startsWith(prefix));
   };
   return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: untraced }),
-    new ExpressInstrumentation(),
+    // Incoming requests only: the API calls no HTTP service (the OTLP exporters suppress their own).
+    new HttpInstrumentation({ ignoreIncomingRequestHook: untraced, disableOutgoingRequestInstrumentation: true }),
+    // Route handlers, not the ten-odd middleware layers each request crosses (parsers, logger, metrics):
+    // a span per layer costs every request and tells nothing the Nest handler span does not.
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.REQUEST_HANDLER] }),
     new NestInstrumentation(),
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
-    new IORedisInstrumentation(),
+    // SQL and Redis spans only inside a request's trace, not for background work (pool, health).
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
+    new IORedisInstrumentation({ requireParentSpan: true }),
     // Trace ids go into the log lines; the log records themselves are not sent anywhere.
     new PinoInstrumentation({ disableLogSending: true }),
   ];
