@@ -7,9 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/runtime.sh
 mtv_ensure_node
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-npm run --silent build
+mtv_ensure_node_modules
+mtv_ensure_build
 echo "api: starting on http://${HOST:-127.0.0.1}:${PORT:-3000} (metrics at /metrics, Ctrl-C stops it)"
 exec node --require ./dist/tracing.js dist/main.js

@@ -6,8 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/runtime.sh
 mtv_ensure_node
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
-npm run --silent build
+mtv_ensure_node_modules
+mtv_ensure_build
 exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/run.ts "$@"

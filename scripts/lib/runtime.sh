@@ -26,3 +26,18 @@ mtv_ensure_node() {
   export PATH="$dir/bin:$PATH"
   mtv_node_ok || { echo "runtime: $dir/bin/node is not a usable Node >= 22.15" >&2; return 1; }
 }
+
+# node_modules as package-lock.json says: `npm ci` when missing or older than the lock file.
+mtv_ensure_node_modules() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# The compiled API (dist/), rebuilt only when a source is newer than the build.
+mtv_ensure_build() {
+  if [ ! -f dist/main.js ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer dist/main.js -print -quit)" ]; then
+    echo "build: compiling the API" >&2
+    npm run --silent build
+  fi
+}
