@@ -13,14 +13,8 @@ command="${1:-}"
 if [ "$command" = "up" ]; then
   mtv_ensure_system_packages
   mtv_ensure_node
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
-  # Rebuild the API only when a source is newer than the build.
-  if [ ! -f dist/main.js ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer dist/main.js -print -quit)" ]; then
-    echo "stack: building the API" >&2
-    npm run --silent build
-  fi
+  mtv_ensure_node_modules
+  mtv_ensure_build
   scripts/collector.sh build
   bash scripts/stack/cadvisor.sh 2>/dev/null || echo "stack: cAdvisor cannot be built here (not served by the Go module proxy): job cadvisor has no native target" >&2
 else
