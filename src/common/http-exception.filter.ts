@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -40,13 +47,27 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const { message, details } =
-        typeof response === 'string' ? { message: response, details: undefined } : (response as { message?: string | string[]; details?: unknown });
-      const body: ErrorBody = { statusCode: status, error: reasonPhrase(status), message: message ?? exception.message };
+        typeof response === 'string'
+          ? { message: response, details: undefined }
+          : (response as { message?: string | string[]; details?: unknown });
+      const body: ErrorBody = {
+        statusCode: status,
+        error: reasonPhrase(status),
+        message: message ?? exception.message,
+      };
       if (details !== undefined) body.details = details;
       return body;
     }
     const parserError = bodyParserError(exception);
     if (parserError) return parserError;
+    if (dependencyUnavailable(exception)) {
+      // The database or the session store is down: the request may succeed later (503, not 500).
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: reasonPhrase(HttpStatus.SERVICE_UNAVAILABLE),
+        message: 'a backing service is unavailable, retry later',
+      };
+    }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: reasonPhrase(HttpStatus.INTERNAL_SERVER_ERROR),
@@ -63,6 +84,29 @@ function reasonPhrase(status: number): string {
 function bodyParserError(exception: unknown): ErrorBody | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
   const { type, status } = exception as { type?: unknown; status?: unknown };
-  if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status > 499)
+    return undefined;
   return { statusCode: status, error: reasonPhrase(status), message: 'invalid request body' };
+}
+
+/** Connection-level failures of PostgreSQL (pg, SQLSTATE class 08 and 57P0x) or Redis (ioredis). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Connection is closed|MaxRetriesPerRequest|Stream isn't writeable/i;
+
+export function dependencyUnavailable(exception: unknown): boolean {
+  if (typeof exception !== 'object' || exception === null) return false;
+  const { code, message, name } = exception as { code?: unknown; message?: unknown; name?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (name === 'MaxRetriesPerRequestError') return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }
