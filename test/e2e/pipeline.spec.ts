@@ -42,7 +42,9 @@ const labelNames = (s: Record<string, string>) =>
     .sort();
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The traffic below would otherwise meet the API's default rate limit (100 per route and minute):
+  // requests a test counts on must not be turned into 429s.
+  stack = await startTestStack({ apiEnv: { THROTTLE_LIMIT: '1000000' } });
   const s = stack;
   const password = readFileSync(join(s.layout.secrets, 'postgres_password'), 'utf8');
   // The same API build, pushing its metrics by OTLP to the stack's Collector (SPEC decision 3).
@@ -55,6 +57,9 @@ beforeAll(async () => {
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${s.ports.otlpHttp}`,
       SERVICE_INSTANCE_ID: PUSH_INSTANCE,
+      // Rate limits live in the shared Redis (they hold across replicas): both instances need the
+      // same raised limit, or this one's default limit would block the stack API's routes too.
+      THROTTLE_LIMIT: '1000000',
     },
     'api-push',
   );
@@ -411,7 +416,11 @@ describe('telemetry faults', () => {
       return line ? Number(line.split(' ').pop()) : 0;
     };
     // A counter Prometheus holds at the API's current value.
-    await client.content('does-not-exist-0');
+    const first = await client.content('does-not-exist-0');
+    expect({ status: first.status, body: first.body }).toEqual({
+      status: 404,
+      body: expect.objectContaining({ statusCode: 404 }),
+    });
     const before = await waitFor(
       'Prometheus to hold the current value',
       async () => {
