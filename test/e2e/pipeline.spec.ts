@@ -27,6 +27,8 @@ jest.setTimeout(300_000);
 
 let stack: Stack | undefined;
 let pushApi: RunningApi | undefined;
+/** Rate-limit window of both API instances (default: a minute). */
+const THROTTLE_WINDOW_MS = 5_000;
 const PUSH_INSTANCE = 'push-e2e';
 
 /** Sample names of one catalogue metric as Prometheus stores them. */
@@ -42,9 +44,9 @@ const labelNames = (s: Record<string, string>) =>
     .sort();
 
 beforeAll(async () => {
-  // The traffic below would otherwise meet the API's default rate limit (100 per route and minute):
-  // requests a test counts on must not be turned into 429s.
-  stack = await startTestStack({ apiEnv: { THROTTLE_LIMIT: '1000000' } });
+  // The traffic meets the rate limit (so rate_limit_hits_total moves); a 5 s window instead of
+  // the default minute lets later tests get their requests through soon after.
+  stack = await startTestStack({ apiEnv: { THROTTLE_TTL_MS: String(THROTTLE_WINDOW_MS) } });
   const s = stack;
   const password = readFileSync(join(s.layout.secrets, 'postgres_password'), 'utf8');
   // The same API build, pushing its metrics by OTLP to the stack's Collector (SPEC decision 3).
@@ -58,8 +60,8 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${s.ports.otlpHttp}`,
       SERVICE_INSTANCE_ID: PUSH_INSTANCE,
       // Rate limits live in the shared Redis (they hold across replicas): both instances need the
-      // same raised limit, or this one's default limit would block the stack API's routes too.
-      THROTTLE_LIMIT: '1000000',
+      // same window, or this one's default minute would block the stack API's routes too.
+      THROTTLE_TTL_MS: String(THROTTLE_WINDOW_MS),
     },
     'api-push',
   );
@@ -416,11 +418,14 @@ describe('telemetry faults', () => {
       return line ? Number(line.split(' ').pop()) : 0;
     };
     // A counter Prometheus holds at the API's current value.
-    const first = await client.content('does-not-exist-0');
-    expect({ status: first.status, body: first.body }).toEqual({
-      status: 404,
-      body: expect.objectContaining({ statusCode: 404 }),
-    });
+    // The traffic may have left this route in a rate-limit window: wait until it answers again.
+    await waitFor(
+      'GET /api/v1/contents/:id out of its rate-limit window',
+      async () => {
+        return (await client.content('does-not-exist-0')).status === 404;
+      },
+      { timeoutMs: 4 * THROTTLE_WINDOW_MS, intervalMs: 500 },
+    );
     const before = await waitFor(
       'Prometheus to hold the current value',
       async () => {
