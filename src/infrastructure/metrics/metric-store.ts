@@ -17,7 +17,12 @@ import {
   type MetricId,
 } from './catalog';
 import { ClosedLabelSet } from './label-set';
-import { CachedRead, DEFAULT_STATE_READ, type CachedReadOptions, type StateGaugeSource } from './state-gauges';
+import {
+  CachedRead,
+  DEFAULT_STATE_READ,
+  type CachedReadOptions,
+  type StateGaugeSource,
+} from './state-gauges';
 
 /**
  * The catalogue's cumulative state, kept in plain arrays so that recording is an index lookup and an
@@ -50,7 +55,8 @@ export class ClosedSeries {
   dataPoints(startTime: HrTime, endTime: HrTime): DataPoint<number>[] {
     const points: DataPoint<number>[] = [];
     for (let i = 0; i < this.values.length; i++) {
-      if (this.reported[i]) points.push({ startTime, endTime, attributes: this.labels.attributesAt(i), value: this.values[i] });
+      if (this.reported[i])
+        points.push({ startTime, endTime, attributes: this.labels.attributesAt(i), value: this.values[i] });
     }
     return points;
   }
@@ -81,14 +87,16 @@ export class HttpSeries {
     const status = Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 599 ? statusCode : 0;
     let slots = this.byPath.get(path);
     if (slots === undefined) {
-      if (this.size >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE) return this.record(method, UNMATCHED_ROUTE, statusCode, seconds);
+      if (this.size >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE)
+        return this.record(method, UNMATCHED_ROUTE, statusCode, seconds);
       slots = new Map();
       this.byPath.set(path, slots);
     }
     const key = methodIndex * 1000 + status;
     let slot = slots.get(key);
     if (slot === undefined) {
-      if (this.size >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE) return this.record(method, UNMATCHED_ROUTE, statusCode, seconds);
+      if (this.size >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE)
+        return this.record(method, UNMATCHED_ROUTE, statusCode, seconds);
       slot = {
         attributes: Object.freeze({
           method: METHOD_VALUES[methodIndex],
@@ -116,7 +124,8 @@ export class HttpSeries {
   countPoints(startTime: HrTime, endTime: HrTime): DataPoint<number>[] {
     const points: DataPoint<number>[] = [];
     for (const slots of this.byPath.values()) {
-      for (const s of slots.values()) points.push({ startTime, endTime, attributes: s.attributes, value: s.count });
+      for (const s of slots.values())
+        points.push({ startTime, endTime, attributes: s.attributes, value: s.count });
     }
     return points;
   }
@@ -129,7 +138,11 @@ export class HttpSeries {
           startTime,
           endTime,
           attributes: s.attributes,
-          value: { buckets: { boundaries: BOUNDS as number[], counts: Array.from(s.buckets) }, sum: s.sum, count: s.count },
+          value: {
+            buckets: { boundaries: BOUNDS as number[], counts: Array.from(s.buckets) },
+            sum: s.sum,
+            count: s.count,
+          },
         });
       }
     }
@@ -148,7 +161,13 @@ export class MetricStore {
   private readonly closed = new Map<MetricId, ClosedSeries>();
   private readonly startTime: HrTime;
   private readonly now: () => HrTime;
-  private state: { sessions: CachedRead<number>; users: CachedRead<Readonly<Record<AccessType, number>>>; premium: CachedRead<number> } | undefined;
+  private state:
+    | {
+        sessions: CachedRead<number>;
+        users: CachedRead<Readonly<Record<AccessType, number>>>;
+        premium: CachedRead<number>;
+      }
+    | undefined;
   private readonly activeUsersLabels = new ClosedLabelSet(METRICS.activeUsers);
 
   constructor(private readonly options: MetricStoreOptions = {}) {
@@ -173,7 +192,9 @@ export class MetricStore {
   recordRateLimitHit(endpoint: string): void {
     let entry = this.rateLimitHits.get(endpoint);
     if (entry === undefined) {
-      if (this.rateLimitHits.size >= MAX_HTTP_SERIES) return this.recordRateLimitHit(UNMATCHED_ROUTE);
+      if (this.rateLimitHits.size >= MAX_HTTP_SERIES && endpoint !== UNMATCHED_ROUTE) {
+        return this.recordRateLimitHit(UNMATCHED_ROUTE);
+      }
       entry = { attributes: Object.freeze({ endpoint }), value: 0 };
       this.rateLimitHits.set(endpoint, entry);
     }
@@ -181,7 +202,10 @@ export class MetricStore {
   }
 
   /** `onError` receives failed or slow reads (the gauge is skipped for that collection). */
-  observeState(source: StateGaugeSource, onError: (metric: string, error: unknown) => void = () => undefined): void {
+  observeState(
+    source: StateGaugeSource,
+    onError: (metric: string, error: unknown) => void = () => undefined,
+  ): void {
     if (this.state) throw new Error('MetricsService.observeState: a state source is already set');
     const read = this.options.stateRead ?? DEFAULT_STATE_READ;
     const failed = (metric: MetricDefinition) => (error: unknown) => onError(metric.name, error);
@@ -207,14 +231,25 @@ export class MetricStore {
       } else if (id === 'httpRequests') {
         out.push(sum(d, this.http.countPoints(start, end), true));
       } else if (id === 'httpRequestDuration') {
-        out.push({ ...meta(d), dataPointType: DataPointType.HISTOGRAM, dataPoints: this.http.histogramPoints(start, end) });
+        out.push({
+          ...meta(d),
+          dataPointType: DataPointType.HISTOGRAM,
+          dataPoints: this.http.histogramPoints(start, end),
+        });
       } else if (id === 'rateLimitHits') {
-        const points = [...this.rateLimitHits.values()].map((e) => ({ startTime: start, endTime: end, attributes: e.attributes, value: e.value }));
+        const points = [...this.rateLimitHits.values()].map((e) => ({
+          startTime: start,
+          endTime: end,
+          attributes: e.attributes,
+          value: e.value,
+        }));
         if (points.length > 0) out.push(sum(d, points, true));
       } else if (id === 'authActiveSessions') {
-        if (sessions !== undefined) out.push(gauge(d, [{ startTime: end, endTime: end, attributes: {}, value: sessions }]));
+        if (sessions !== undefined)
+          out.push(gauge(d, [{ startTime: end, endTime: end, attributes: {}, value: sessions }]));
       } else if (id === 'premiumSubscribers') {
-        if (premium !== undefined) out.push(gauge(d, [{ startTime: end, endTime: end, attributes: {}, value: premium }]));
+        if (premium !== undefined)
+          out.push(gauge(d, [{ startTime: end, endTime: end, attributes: {}, value: premium }]));
       } else if (id === 'activeUsers') {
         if (users !== undefined) {
           const points = (Object.keys(users) as AccessType[]).map((access) => ({

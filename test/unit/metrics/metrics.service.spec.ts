@@ -1,4 +1,5 @@
 import { METRICS, OTHER, UNMATCHED_ROUTE, type StateGaugeSource } from '@infrastructure/metrics';
+import { MAX_HTTP_SERIES } from '../../../src/infrastructure/metrics/metric-store';
 import { MetricsHarness } from '../../support/metrics-harness';
 
 describe('MetricsService', () => {
@@ -76,14 +77,34 @@ describe('MetricsService', () => {
     h.service.recordHttpRequest('GET', '/api/v1/contents', 1234, 0.2);
     h.service.httpRequestStarted(); // still in flight
     const e = await h.scrape();
-    expect(e.value(METRICS.httpRequests.name, { method: 'GET', path: '/api/v1/contents/:id', status_code: '200' })).toBe(1);
-    expect(e.value(METRICS.httpRequests.name, { method: OTHER, path: UNMATCHED_ROUTE, status_code: '418' })).toBe(1);
-    expect(e.value(METRICS.httpRequests.name, { method: 'GET', path: '/api/v1/contents', status_code: OTHER })).toBe(1);
+    expect(
+      e.value(METRICS.httpRequests.name, { method: 'GET', path: '/api/v1/contents/:id', status_code: '200' }),
+    ).toBe(1);
+    expect(
+      e.value(METRICS.httpRequests.name, { method: OTHER, path: UNMATCHED_ROUTE, status_code: '418' }),
+    ).toBe(1);
+    expect(
+      e.value(METRICS.httpRequests.name, { method: 'GET', path: '/api/v1/contents', status_code: OTHER }),
+    ).toBe(1);
     expect(e.value(METRICS.httpRequestsInFlight.name)).toBe(1);
     const hist = e.find(METRICS.httpRequestDuration.name, { path: '/api/v1/contents/:id' })!;
     const le = (b: string) => (b === '+Inf' ? Infinity : Number(b));
     expect(Object.keys(hist.buckets!).sort((a, b) => le(a) - le(b))).toEqual([
-      '0.005', '0.01', '0.025', '0.05', '0.075', '0.1', '0.25', '0.5', '0.75', '1', '2.5', '5', '7.5', '10', '+Inf',
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.075',
+      '0.1',
+      '0.25',
+      '0.5',
+      '0.75',
+      '1',
+      '2.5',
+      '5',
+      '7.5',
+      '10',
+      '+Inf',
     ]);
     expect(hist.buckets!['0.025']).toBe(0);
     expect(hist.buckets!['0.05']).toBe(1);
@@ -106,11 +127,28 @@ describe('MetricsService', () => {
     async (amount) => {
       h.service.recordPayment('success', 'card', amount);
       const e = await h.scrape();
-      expect(e.value(METRICS.paymentTransactions.name, { status: 'success', payment_method: 'card' })).toBe(1);
+      expect(e.value(METRICS.paymentTransactions.name, { status: 'success', payment_method: 'card' })).toBe(
+        1,
+      );
       expect(e.value(METRICS.paymentAmount.name, { status: 'success' })).toBe(0);
-      expect(h.warnings.map((w) => w.message)).toEqual(['payment amount not recorded: not a finite non-negative number']);
+      expect(h.warnings.map((w) => w.message)).toEqual([
+        'payment amount not recorded: not a finite non-negative number',
+      ]);
     },
   );
+
+  it('folds new paths and endpoints into `unmatched` past the series cap', async () => {
+    for (let i = 0; i <= MAX_HTTP_SERIES; i++) {
+      h.service.recordHttpRequest('GET', `/generated/${i}`, 200, 0.001);
+      h.service.recordRateLimitHit(`/generated/${i}`);
+    }
+    const e = await h.scrape();
+    expect(e.family(METRICS.httpRequests.name).samples).toHaveLength(MAX_HTTP_SERIES + 1);
+    expect(
+      e.value(METRICS.httpRequests.name, { method: 'GET', path: UNMATCHED_ROUTE, status_code: '200' }),
+    ).toBe(1);
+    expect(e.value(METRICS.rateLimitHits.name, { endpoint: UNMATCHED_ROUTE })).toBe(1);
+  });
 
   it('never throws into business code, whatever it is handed', () => {
     const odd: unknown[] = [undefined, null, 42, {}, Symbol('s'), ['movie'], 'x'.repeat(10_000)];
@@ -156,8 +194,16 @@ describe('MetricsService', () => {
         }),
       );
       const e = await h.scrape();
-      expect(e.families.has(METRICS.authActiveSessions.name) ? e.family(METRICS.authActiveSessions.name).samples : []).toEqual([]);
-      expect(e.families.has(METRICS.premiumSubscribers.name) ? e.family(METRICS.premiumSubscribers.name).samples : []).toEqual([]);
+      expect(
+        e.families.has(METRICS.authActiveSessions.name)
+          ? e.family(METRICS.authActiveSessions.name).samples
+          : [],
+      ).toEqual([]);
+      expect(
+        e.families.has(METRICS.premiumSubscribers.name)
+          ? e.family(METRICS.premiumSubscribers.name).samples
+          : [],
+      ).toEqual([]);
       expect(e.value(METRICS.activeUsers.name, { access_type: 'free' })).toBe(5);
       expect(h.warnings.map((w) => w.context.metric).sort()).toEqual(
         [METRICS.authActiveSessions.name, METRICS.premiumSubscribers.name].sort(),
