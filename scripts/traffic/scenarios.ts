@@ -86,6 +86,37 @@ async function watchable(
 }
 
 /** A card payment, or mobile money / PayPal (their sandboxes approve). `declinedShare` of cards decline. */
+type PickUser = (ctx: RunContext, w: WorkerState) => VirtualUser;
+
+/** A one-off payment by a user `pick` chooses, with `declinedShare` of them on the declined card. */
+function paymentAction(weight: number, pick: PickUser, declinedShare: number): Action {
+  return action('payment', weight, ROUTES.payments, async (ctx, w) => {
+    const user = pick(ctx, w);
+    const { method, card } = paymentMethod(ctx, declinedShare);
+    const value = amount(ctx);
+    await user.authed(ctx, 'POST', ROUTES.payments, (t) => ctx.client.pay(t, value, method, card));
+  });
+}
+
+/** A subscription by a free user `pick` chooses; the user becomes premium when it is charged. */
+function subscribeAction(
+  weight: number,
+  pick: PickUser,
+  declinedShare: number,
+  plan: (ctx: RunContext) => string,
+): Action {
+  return action('subscribe', weight, ROUTES.subscriptions, async (ctx, w) => {
+    const user = pick(ctx, w);
+    if (user.premium) return;
+    const chosen = plan(ctx);
+    const { method, card } = paymentMethod(ctx, declinedShare);
+    const res = await user.authed(ctx, 'POST', ROUTES.subscriptions, (t) =>
+      ctx.client.subscribe(t, chosen, method, card),
+    );
+    if (res?.status === 201) user.premium = true;
+  });
+}
+
 function paymentMethod(ctx: RunContext, declinedShare: number): { method: string; card?: string } {
   if (ctx.chance(declinedShare)) return { method: 'card', card: TEST_CARDS.declined };
   const r = ctx.random();
@@ -207,22 +238,8 @@ const NORMAL: readonly Action[] = [
     );
     if (res?.status === 201) user.devices.set(name, type);
   }),
-  action('payment', 3, ROUTES.payments, async (ctx, w) => {
-    const user = someUser(ctx, w);
-    const { method, card } = paymentMethod(ctx, 0.03);
-    const value = amount(ctx);
-    await user.authed(ctx, 'POST', ROUTES.payments, (t) => ctx.client.pay(t, value, method, card));
-  }),
-  action('subscribe', 1.5, ROUTES.subscriptions, async (ctx, w) => {
-    const user = someUser(ctx, w);
-    if (user.premium) return;
-    const plan = ctx.chance(0.7) ? 'monthly' : 'annual';
-    const { method, card } = paymentMethod(ctx, 0.1);
-    const res = await user.authed(ctx, 'POST', ROUTES.subscriptions, (t) =>
-      ctx.client.subscribe(t, plan, method, card),
-    );
-    if (res?.status === 201) user.premium = true;
-  }),
+  paymentAction(3, someUser, 0.03),
+  subscribeAction(1.5, someUser, 0.1, (ctx) => (ctx.chance(0.7) ? 'monthly' : 'annual')),
   action('register', 1, ROUTES.register, async (ctx, w) => {
     if (w.users.length >= MAX_USERS_PER_WORKER) return;
     const user = newUser(ctx, w);
@@ -304,21 +321,8 @@ function buyer(ctx: RunContext, w: WorkerState): VirtualUser {
 }
 
 const PAYMENT_FAILURES: readonly Action[] = [
-  action('payment', 9, ROUTES.payments, async (ctx, w) => {
-    const user = buyer(ctx, w);
-    const { method, card } = paymentMethod(ctx, 0.5);
-    const value = amount(ctx);
-    await user.authed(ctx, 'POST', ROUTES.payments, (t) => ctx.client.pay(t, value, method, card));
-  }),
-  action('subscribe', 1, ROUTES.subscriptions, async (ctx, w) => {
-    const user = buyer(ctx, w);
-    if (user.premium) return;
-    const { method, card } = paymentMethod(ctx, 0.5);
-    const res = await user.authed(ctx, 'POST', ROUTES.subscriptions, (t) =>
-      ctx.client.subscribe(t, 'monthly', method, card),
-    );
-    if (res?.status === 201) user.premium = true;
-  }),
+  paymentAction(9, buyer, 0.5),
+  subscribeAction(1, buyer, 0.5, () => 'monthly'),
 ];
 
 /** `actions` with weights scaled so that they add up to `share`. */
