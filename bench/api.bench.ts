@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../test/support/ports.ts';
 import { median, requireRoot, ROOT, type Row } from './lib.ts';
 
 const autocannon = requireRoot('autocannon');
@@ -18,14 +19,6 @@ interface Api {
   readonly name: string;
   readonly url: string;
   readonly child: ChildProcess;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function otlpSink(): Promise<{ url: string; server: Server }> {
