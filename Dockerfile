@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# MyTelevision API image: deps -> build -> runtime. Node 22 (the project's runtime major, .nvmrc),
+# MyTelevision API image: deps -> build -> runtime. Node 24 (the project's runtime, versions.env NODE_VERSION),
 # pinned to an exact release. Debian slim rather than Alpine: the native modules the API uses
 # (@node-rs/argon2, protobufjs' optional bits) ship glibc builds first.
-ARG NODE_IMAGE=node:22.23.3-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # 1. All dependencies (dev included, for the TypeScript build), from the lockfile only.
 FROM ${NODE_IMAGE} AS deps

