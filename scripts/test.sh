@@ -18,6 +18,7 @@ npm run --silent typecheck
 npm run --silent lint
 source scripts/lib/go-tools.sh
 mtv_ensure_prom2json
+mtv_ensure_prometheus_tools
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
 results=$(mktemp)

@@ -1,7 +1,8 @@
 # Sourced by the project's scripts: installs the Debian packages the stack and its tests run
 # (idempotent: only what is missing, one apt-get call).
 # shellcheck shell=bash
-MTV_DEBIAN_PACKAGES=(postgresql redis-server prometheus prometheus-alertmanager
+# Prometheus and Alertmanager are not among them: scripts/lib/go-tools.sh builds the versions compose ships.
+MTV_DEBIAN_PACKAGES=(postgresql redis-server
   prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter)
 
 mtv_ensure_system_packages() {

@@ -12,6 +12,7 @@ import {
 } from './postgres.ts';
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
+import { goToolPath } from '../lib/versions.ts';
 
 /**
  * Every process of the native stack: how to prepare its files, start it, and tell it is ready.
@@ -243,7 +244,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
         renderAlertmanagerConfig(options, layout, secrets);
       },
       command: () => ({
-        command: 'prometheus-alertmanager',
+        command: goToolPath(root, 'alertmanager'),
         args: [
           `--config.file=${join(layout.alertmanager, 'config', 'alertmanager.yml')}`,
           `--storage.path=${join(layout.alertmanager, 'data')}`,
@@ -292,7 +293,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
         });
       },
       command: () => ({
-        command: 'prometheus',
+        command: goToolPath(root, 'prometheus'),
         args: [
           `--config.file=${join(layout.prometheus, 'prometheus.yml')}`,
           `--storage.tsdb.path=${join(layout.prometheus, 'data')}`,

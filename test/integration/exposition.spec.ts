@@ -9,6 +9,7 @@ import { TEST_CARDS, type ApiClient, type ContentItem } from '../../scripts/traf
 import { startApi, type RunningApi } from '../support/api-process';
 import { Exposition } from '../support/prometheus-text';
 import { startPostgres, startRedis, type RunningServer } from '../support/servers';
+import { tool } from '../support/tools';
 import { waitFor } from '../support/wait';
 
 /**
@@ -176,7 +177,7 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
       writeFileSync(file, after.text);
       let output = '';
       try {
-        output = execFileSync('sh', ['-c', 'promtool check metrics < "$1" 2>&1', 'sh', file]).toString();
+        output = execFileSync('sh', ['-c', '"$0" check metrics < "$1" 2>&1', tool('promtool'), file]).toString();
       } catch (error) {
         output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
       }

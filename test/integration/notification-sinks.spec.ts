@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadRules, RULES_DIR } from '../support/known-metrics';
 import { freePort } from '../support/ports';
 import { ManagedProcess, stopAll } from '../support/processes';
-import { runTool } from '../support/tools';
+import { runTool, tool } from '../support/tools';
 import { waitFor, waitForHttp } from '../support/wait';
 import {
   MAX_WEBHOOK_BODY_BYTES,
@@ -90,12 +90,8 @@ beforeAll(async () => {
     },
   });
   if (render.status !== 0) throw new Error(`renderer failed:\n${render.output}`);
-  // A missing binary fails here with the install hint (never a skip).
-  runTool('prometheus-alertmanager', ['--version'], {
-    installHint: 'apt-get install prometheus-alertmanager',
-  });
   const port = await freePort();
-  const am = new ManagedProcess('alertmanager', 'prometheus-alertmanager', [
+  const am = new ManagedProcess('alertmanager', tool('alertmanager'), [
     `--config.file=${join(dir, 'am', 'alertmanager.yml')}`,
     `--storage.path=${join(dir, 'am-data')}`,
     `--web.listen-address=127.0.0.1:${port}`,

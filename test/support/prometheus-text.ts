@@ -1,33 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { goToolPath } from '../../scripts/lib/versions.ts';
+
+const REPO_ROOT = join(__dirname, '..', '..');
 
 /**
  * Where prom2json is: Prometheus's own text-format parser (prometheus/common/expfmt) as a command,
- * built by scripts/lib/go-tools.sh (the test command exports MTV_PROM2JSON). The JS parsers on npm
+ * built by scripts/lib/go-tools.sh at versions.env's PROM2JSON_VERSION. The JS parsers on npm
  * mis-read labelled histograms, so the tests read every exposition through this one.
  */
 export function prom2jsonPath(): string {
-  const fromEnv = process.env.MTV_PROM2JSON;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const dir = join(
-    process.env.MTV_CACHE_DIR ??
-      join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mytelevision'),
-    'go-tools',
-  );
-  const builds = existsSync(dir)
-    ? readdirSync(dir)
-        .filter((d) => d.startsWith('prom2json-'))
-        .sort()
-    : [];
-  const found = builds.map((d) => join(dir, d, 'prom2json')).find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      'prom2json not found: run the test command (npm run test:all) or `source scripts/lib/go-tools.sh && mtv_ensure_prom2json`',
-    );
-  }
-  return found;
+  return goToolPath(REPO_ROOT, 'prom2json');
 }
 
 /** The families of `text` as prom2json gives them (histogram buckets per series, values as strings). */

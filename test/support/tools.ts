@@ -1,4 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { goToolPath, type GoTool } from '../../scripts/lib/versions.ts';
+
+/**
+ * Absolute path of promtool, amtool, prometheus, alertmanager or prom2json at versions.env's
+ * versions, as scripts/lib/go-tools.sh builds them (the test command does, once per version).
+ */
+export function tool(name: GoTool): string {
+  return goToolPath(join(__dirname, '..', '..'), name);
+}
 
 /** Result of one run of a command-line tool (promtool, amtool, node scripts). */
 export interface ToolRun {
