@@ -17,6 +17,7 @@ if [ "$command" = "up" ]; then
   mtv_ensure_build
   source scripts/lib/go-tools.sh
   mtv_ensure_prometheus_tools
+  case " $* " in *" --ha "*) mtv_ensure_thanos ;; esac
   scripts/collector.sh build
   bash scripts/stack/cadvisor.sh 2>/dev/null || echo "stack: cAdvisor cannot be built here (not served by the Go module proxy): job cadvisor has no native target" >&2
 else

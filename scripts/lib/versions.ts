@@ -20,8 +20,7 @@ export function version(root: string, key: string): string {
 
 export function cacheDir(): string {
   return (
-    process.env.MTV_CACHE_DIR ||
-    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mytelevision')
+    process.env.MTV_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mytelevision')
   );
 }
 
@@ -32,6 +31,7 @@ const GO_TOOLS = {
   alertmanager: ['alertmanager', 'ALERTMANAGER_VERSION'],
   amtool: ['alertmanager', 'ALERTMANAGER_VERSION'],
   prom2json: ['prom2json', 'PROM2JSON_VERSION'],
+  thanos: ['thanos', 'THANOS_VERSION'],
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -43,7 +43,7 @@ export function goToolPath(root: string, tool: GoTool): string {
   if (!existsSync(path)) {
     throw new Error(
       `${tool} ${release} is not built (${path}): run the test command (npm run test:all), ` +
-        '`npm run stack -- up`, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_tools`',
+        '`npm run stack -- up`, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_tools` (thanos: `mtv_ensure_thanos`)',
     );
   }
   return path;

@@ -2,7 +2,8 @@
  * `npm run stack -- up|down|status|logs|alerts` (through scripts/stack.sh, which installs what is
  * missing first). Runs from the repository root; state under MTV_STACK_DIR (default .data/stack).
  *
- *   up [--port-offset N]     start what is not running, wait for every Prometheus target, print URLs
+ *   up [--ha] [--port-offset N]  start what is not running, wait for every Prometheus target, print URLs;
+ *                            --ha: the HA profile (two APIs, two Prometheus, 3 Alertmanagers, Thanos)
  *   down [--purge]           stop every process started, by pid; --purge also deletes the data dir
  *   status                   each component: running / starting / crashed / stopped, pid, memory
  *   logs [component] [-f] [-n N]   last lines of one log or of all; -f follows
@@ -14,12 +15,12 @@ import { join, resolve } from 'node:path';
 import { logFile, stackLayout } from './layout.ts';
 import { treeRssBytes, mib } from './memory.ts';
 import { readNotifications } from './notification-sinks.ts';
-import { resolvePorts } from './ports.ts';
+import { resolveHaPorts, resolvePorts } from './ports.ts';
 import { readState, Stack } from './stack.ts';
 import { pidAlive } from './daemon.ts';
 
 const USAGE =
-  'usage: npm run stack -- up [--port-offset N] | down [--purge] | status | logs [component] [-f] [-n N] | alerts';
+  'usage: npm run stack -- up [--ha] [--port-offset N] | down [--purge] | status | logs [component] [-f] [-n N] | alerts';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -35,7 +36,9 @@ function openStack(root: string, args: string[]): Stack {
   }
   const offset = Number(option(args, '--port-offset') ?? 0);
   if (!Number.isInteger(offset)) throw new Error(`--port-offset must be an integer\n${USAGE}`);
-  return new Stack({ root, dataDir, ports: resolvePorts(process.env, offset) });
+  const ports = resolvePorts(process.env, offset);
+  const ha = args.includes('--ha') ? { ports: resolveHaPorts(process.env, ports, offset) } : undefined;
+  return new Stack({ root, dataDir, ports, ha });
 }
 
 async function up(stack: Stack): Promise<void> {
@@ -76,6 +79,23 @@ function printUrls(stack: Stack): void {
       'not part of the native stack (not in Debian): use docker compose, or point a Grafana at Prometheus above',
     ],
   ];
+  const ha = stack.options.ha?.ports;
+  if (ha)
+    rows.splice(
+      3,
+      0,
+      ['API b', `http://127.0.0.1:${ha.apiB}`],
+      ['Prometheus b', `http://127.0.0.1:${ha.prometheusB}  (replica b; a is the one above)`],
+      [
+        'Alertmanager b, c',
+        `http://127.0.0.1:${ha.alertmanagerB}, http://127.0.0.1:${ha.alertmanagerC}  (one cluster)`,
+      ],
+      [
+        'Thanos Query',
+        `http://127.0.0.1:${ha.thanosQueryHttp}  (PromQL over Receive + the bucket, deduplicated)`,
+      ],
+      ['Thanos bucket', `${stack.layout.dataDir}/thanos/bucket`],
+    );
   if (!stack.components.some((c) => c.name === 'cadvisor'))
     rows.push([
       'cAdvisor',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSecrets, type StackLayout } from './layout.ts';
-import type { StackPorts } from './ports.ts';
+import type { HaPorts, StackPorts } from './ports.ts';
 import {
   createDatabase,
   initPostgres,
@@ -11,6 +11,7 @@ import {
   type PostgresCluster,
 } from './postgres.ts';
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
+import type { PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
 import { goToolPath } from '../lib/versions.ts';
 
@@ -32,6 +33,16 @@ export interface StackOptions {
   readonly collectorEnv?: Readonly<Record<string, string>>;
   /** fsync off etc. for throw-away stacks (tests); the developer stack keeps PostgreSQL durable. */
   readonly fastDurability?: boolean;
+  /** The HA profile (`up --ha`, scripts/stack/ha.ts): replicas and Thanos on these extra ports. */
+  readonly ha?: HaOptions;
+}
+
+export interface HaOptions {
+  readonly ports: HaPorts;
+  /** Thanos Store Gateway's bucket sync interval (default 1m; tests shorten it). */
+  readonly storeSyncInterval?: string;
+  /** Thanos Receive's local block length before upload to the bucket (default 2h; tests shorten it). */
+  readonly receiveBlockDuration?: string;
 }
 
 export interface Component {
@@ -45,6 +56,8 @@ export interface Component {
   /** Runs once it is ready (e.g. create the database). */
   afterReady?(): void;
   readonly stopSignal?: NodeJS.Signals;
+  /** How long a clean stop may take before SIGKILL (default 15 s). */
+  readonly stopGraceMs?: number;
 }
 
 export const DATABASE = 'mytelevision';
@@ -86,15 +99,21 @@ function baseEnv(): Record<string, string> {
 
 const local = (port: number, path = '') => `http://127.0.0.1:${port}${path}`;
 
-export function stackComponents(options: StackOptions, layout: StackLayout): Component[] {
-  const { ports, root } = options;
+export function componentContext(options: StackOptions, layout: StackLayout): ComponentContext {
+  const { ports } = options;
   const secrets = ensureSecrets(layout, ports.webhook);
+  const databaseUrl = `postgres://${DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.postgres}/${DATABASE}`;
+  return { options, layout, secrets, databaseUrl, cadvisor: cadvisorBinary() !== undefined };
+}
+
+export function stackComponents(context: ComponentContext): Component[] {
+  const { options, layout, secrets } = context;
+  const { ports, root } = options;
   const cluster: PostgresCluster = {
     dir: layout.postgres,
     user: DATABASE_USER,
     password: secrets.postgresPassword,
   };
-  const databaseUrl = `postgres://${DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.postgres}/${DATABASE}`;
   const cadvisor = cadvisorBinary();
   const node = process.execPath;
 
@@ -236,82 +255,148 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       }),
       ready: async () => (await smtpGreeting(ports.smtp)) && (await tcpProbe(ports.webhook)),
     },
-    {
+    alertmanagerComponent(context, {
       name: 'alertmanager',
-      url: local(ports.alertmanager),
-      prepare: () => {
-        mkdirSync(join(layout.alertmanager, 'data'), { recursive: true });
-        renderAlertmanagerConfig(options, layout, secrets);
-      },
-      command: () => ({
-        command: goToolPath(root, 'alertmanager'),
-        args: [
-          `--config.file=${join(layout.alertmanager, 'config', 'alertmanager.yml')}`,
-          `--storage.path=${join(layout.alertmanager, 'data')}`,
-          `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
-          `--web.external-url=${local(ports.alertmanager)}`,
-          // Single instance: no gossip port (as in compose).
-          '--cluster.listen-address=',
-        ],
-      }),
-      ready: () => httpOk(local(ports.alertmanager, '/-/ready')),
-    },
-    {
-      name: 'api',
-      url: local(ports.api),
-      command: () => ({
-        command: node,
-        args: ['--require', './dist/tracing.js', 'dist/main.js'],
-        cwd: root,
-        env: {
-          NODE_ENV: 'production',
-          HOST: '127.0.0.1',
-          PORT: String(ports.api),
-          DATABASE_URL: databaseUrl,
-          REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
-          JWT_SECRET_FILE: secrets.jwtSecretFile,
-          METRICS_TOKEN_FILE: secrets.metricsTokenFile,
-          OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-          DEPLOYMENT_ENVIRONMENT: 'native-stack',
-          ...options.apiEnv,
-        },
-      }),
-      ready: () => httpOk(local(ports.api, '/health/ready')),
-    },
-    {
-      name: 'prometheus',
-      url: local(ports.prometheus),
-      prepare: () => {
-        preparePrometheusRunDir({
-          root,
-          dir: layout.prometheus,
-          ports,
-          cadvisor: cadvisor !== undefined,
-          metricsToken: secrets.metricsToken,
-          intervals: options.prometheus ?? {},
-        });
-      },
-      command: () => ({
-        command: goToolPath(root, 'prometheus'),
-        args: [
-          `--config.file=${join(layout.prometheus, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(layout.prometheus, 'data')}`,
-          '--storage.tsdb.retention.time=30d',
-          `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-          `--web.external-url=${local(ports.prometheus)}`,
-        ],
-      }),
-      ready: () => httpOk(local(ports.prometheus, '/-/ready')),
-    },
+      port: ports.alertmanager,
+      dir: layout.alertmanager,
+    }),
+    apiComponent(context, { name: 'api', port: ports.api }),
+    prometheusComponent(context, { name: 'prometheus', port: ports.prometheus, dir: layout.prometheus }),
   );
   return components;
+}
+
+/** What the per-instance factories below share (one stack's options, layout and secrets). */
+export interface ComponentContext {
+  readonly options: StackOptions;
+  readonly layout: StackLayout;
+  readonly secrets: ReturnType<typeof ensureSecrets>;
+  readonly databaseUrl: string;
+  readonly cadvisor: boolean;
+}
+
+export interface AlertmanagerInstance {
+  readonly name: string;
+  readonly port: number;
+  readonly dir: string;
+  /** A cluster node: its gossip port and its peers' (every node lists the others). */
+  readonly cluster?: { readonly port: number; readonly peers: readonly number[] };
+}
+
+/** One Alertmanager: the single stack's, or one node of the HA profile's cluster. */
+export function alertmanagerComponent(context: ComponentContext, instance: AlertmanagerInstance): Component {
+  const { options } = context;
+  const { cluster } = instance;
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    prepare: () => {
+      mkdirSync(join(instance.dir, 'data'), { recursive: true });
+      renderAlertmanagerConfig(options, instance.dir, context.secrets);
+    },
+    command: () => ({
+      command: goToolPath(options.root, 'alertmanager'),
+      args: [
+        `--config.file=${join(instance.dir, 'config', 'alertmanager.yml')}`,
+        `--storage.path=${join(instance.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${instance.port}`,
+        `--web.external-url=${local(instance.port)}`,
+        ...(cluster
+          ? [
+              `--cluster.listen-address=127.0.0.1:${cluster.port}`,
+              `--cluster.advertise-address=127.0.0.1:${cluster.port}`,
+              ...cluster.peers.map((p) => `--cluster.peer=127.0.0.1:${p}`),
+            ]
+          : // Single instance: no gossip port (as in compose).
+            ['--cluster.listen-address=']),
+      ],
+    }),
+    ready: () => httpOk(local(instance.port, '/-/ready')),
+  };
+}
+
+export interface ApiInstance {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** One API process; every instance shares PostgreSQL, Redis and the Collector. */
+export function apiComponent(context: ComponentContext, instance: ApiInstance): Component {
+  const { options, secrets } = context;
+  const { ports } = options;
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    command: () => ({
+      command: process.execPath,
+      args: ['--require', './dist/tracing.js', 'dist/main.js'],
+      cwd: options.root,
+      env: {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(instance.port),
+        DATABASE_URL: context.databaseUrl,
+        REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+        JWT_SECRET_FILE: secrets.jwtSecretFile,
+        METRICS_TOKEN_FILE: secrets.metricsTokenFile,
+        OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        DEPLOYMENT_ENVIRONMENT: 'native-stack',
+        ...options.apiEnv,
+      },
+    }),
+    ready: () => httpOk(local(instance.port, '/health/ready')),
+  };
+}
+
+export interface PrometheusInstance {
+  readonly name: string;
+  readonly port: number;
+  readonly dir: string;
+  /** Jobs whose targets differ from the single stack's (HA: every replica of a component). */
+  readonly targets?: Readonly<Record<string, readonly number[]>>;
+  /** An HA replica: external label, alert relabelling and remote write (prometheus-ha-config.ts). */
+  readonly replica?: PrometheusReplicaSettings;
+}
+
+/** One Prometheus: the single stack's, or one replica of the HA profile. */
+export function prometheusComponent(context: ComponentContext, instance: PrometheusInstance): Component {
+  const { options } = context;
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    prepare: () => {
+      preparePrometheusRunDir({
+        root: options.root,
+        dir: instance.dir,
+        ports: options.ports,
+        cadvisor: context.cadvisor,
+        metricsToken: context.secrets.metricsToken,
+        intervals: options.prometheus ?? {},
+        targets: instance.targets,
+        replica: instance.replica,
+      });
+    },
+    command: () => ({
+      command: goToolPath(options.root, 'prometheus'),
+      args: [
+        `--config.file=${join(instance.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(instance.dir, 'data')}`,
+        '--storage.tsdb.retention.time=30d',
+        `--web.listen-address=127.0.0.1:${instance.port}`,
+        `--web.external-url=${local(instance.port)}`,
+      ],
+    }),
+    ready: () => httpOk(local(instance.port, '/-/ready')),
+    // With its remote_write target down, Prometheus takes about 60 s to exit cleanly.
+    stopGraceMs: instance.replica ? 90_000 : undefined,
+  };
 }
 
 /** alertmanager.yml from the shipped template: SMTP and Slack point at the local sinks. */
 function renderAlertmanagerConfig(
   options: StackOptions,
-  layout: StackLayout,
+  dir: string,
   secrets: ReturnType<typeof ensureSecrets>,
 ): void {
   const team = (name: string) => `${name}@mytelevision.local`;
@@ -335,11 +420,7 @@ function renderAlertmanagerConfig(
   if (process.env.GRAFANA_ROOT_URL) env.GRAFANA_ROOT_URL = process.env.GRAFANA_ROOT_URL;
   execFileSync(
     process.execPath,
-    [
-      join(options.root, 'scripts', 'render-alertmanager-config.mjs'),
-      '--out-dir',
-      join(layout.alertmanager, 'config'),
-    ],
+    [join(options.root, 'scripts', 'render-alertmanager-config.mjs'), '--out-dir', join(dir, 'config')],
     {
       env,
       stdio: 'pipe',

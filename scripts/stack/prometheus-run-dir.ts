@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackPorts } from './ports.ts';
+import { prometheusReplicaConfig, type PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 
 /**
  * The native Prometheus run directory (monitoring/prometheus/README.md "One file, two stacks"):
@@ -67,6 +68,10 @@ export interface PrometheusRunDirOptions {
   readonly cadvisor: boolean;
   readonly metricsToken: string;
   readonly intervals: PrometheusIntervals;
+  /** Jobs with other targets than the single stack's (HA: both APIs, every Alertmanager node…). */
+  readonly targets?: Readonly<Record<string, readonly number[]>>;
+  /** An HA replica: a rendered copy with its external label, alert relabelling and remote write. */
+  readonly replica?: PrometheusReplicaSettings;
 }
 
 export function preparePrometheusRunDir(options: PrometheusRunDirOptions): string {
@@ -76,19 +81,31 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
   mkdirSync(join(dir, 'data'), { recursive: true });
   const config = join(dir, 'prometheus.yml');
-  if (options.intervals.scrapeInterval || options.intervals.evaluationInterval) {
+  if (options.intervals.scrapeInterval || options.intervals.evaluationInterval || options.replica) {
     if (isSymlink(config)) rmSync(config);
-    const source = readFileSync(join(shipped, 'prometheus.yml'), 'utf8');
+    let text = withIntervals(readFileSync(join(shipped, 'prometheus.yml'), 'utf8'), options.intervals);
+    if (options.replica) text = prometheusReplicaConfig(text, options.replica);
+    const what = options.replica
+      ? 'an HA replica (scripts/stack/prometheus-ha-config.ts)'
+      : 'only global intervals differ';
     writeFileSync(
       config,
-      `# RENDERED by scripts/stack from monitoring/prometheus/prometheus.yml: only global intervals differ.\n${withIntervals(source, options.intervals)}`,
+      `# RENDERED by scripts/stack from monitoring/prometheus/prometheus.yml: ${what}.\n${text}`,
     );
   } else {
     link(join(shipped, 'prometheus.yml'), config);
   }
   link(join(shipped, 'rules'), join(dir, 'rules'));
-  for (const [job, port] of Object.entries(prometheusTargets(options.ports, options.cadvisor))) {
-    const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
+  const targets: Record<string, readonly number[]> = Object.fromEntries(
+    Object.entries(prometheusTargets(options.ports, options.cadvisor)).map(([job, port]) => [
+      job,
+      port === null ? [] : [port],
+    ]),
+  );
+  Object.assign(targets, options.targets);
+  for (const [job, ports] of Object.entries(targets)) {
+    const list = ports.map((p) => `"127.0.0.1:${p}"`).join(', ');
+    const body = ports.length === 0 ? '[]\n' : `- targets: [${list}]\n`;
     writeFileSync(join(dir, 'targets', `${job}.yml`), `# written by scripts/stack (native stack)\n${body}`);
   }
   const secret = (name: string, value: string) =>

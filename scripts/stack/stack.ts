@@ -1,5 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { baseEnv, stackComponents, type Component, type StackOptions } from './components.ts';
+import {
+  baseEnv,
+  componentContext,
+  stackComponents,
+  type Component,
+  type StackOptions,
+} from './components.ts';
+import { HA_COMPONENTS, haComponents, withHa } from './ha.ts';
 import { pidAlive, spawnDaemon, stopPid } from './daemon.ts';
 import { logFile, stackLayout, type StackLayout } from './layout.ts';
 import type { StackPorts } from './ports.ts';
@@ -22,9 +29,17 @@ export interface StackState {
 
 /** Order of start; stop runs backwards. Components in one phase start together. */
 const PHASES: readonly (readonly string[])[] = [
-  ['postgres', 'redis', 'node-exporter', 'cadvisor', 'otel-collector', 'notification-sinks'],
-  ['postgres-exporter', 'redis-exporter', 'alertmanager', 'api'],
-  ['prometheus'],
+  [
+    'postgres',
+    'redis',
+    'node-exporter',
+    'cadvisor',
+    'otel-collector',
+    'notification-sinks',
+    ...HA_COMPONENTS.storage,
+  ],
+  ['postgres-exporter', 'redis-exporter', 'alertmanager', 'api', ...HA_COMPONENTS.services],
+  ['prometheus', ...HA_COMPONENTS.query],
 ];
 
 export interface ComponentStatus {
@@ -54,7 +69,9 @@ export class Stack {
     this.options = options;
     this.layout = stackLayout(options.dataDir);
     mkdirSync(this.layout.logs, { recursive: true });
-    this.components = stackComponents(options, this.layout);
+    const context = componentContext(options, this.layout);
+    const single = stackComponents(context);
+    this.components = options.ha ? withHa(single, haComponents(context, options.ha)) : single;
     this.state = { options, components: readState(this.layout)?.components ?? {} };
   }
 
@@ -126,7 +143,8 @@ export class Stack {
   /** Stops one component by its recorded pid. */
   async stop(name: string): Promise<void> {
     const pid = this.pid(name);
-    if (pid) await stopPid(pid, this.component(name).stopSignal ?? 'SIGTERM');
+    const c = this.component(name);
+    if (pid) await stopPid(pid, c.stopSignal ?? 'SIGTERM', c.stopGraceMs);
     this.forget(name);
   }
 
@@ -150,10 +168,8 @@ export class Stack {
           .map(async (name) => {
             const pid = this.pid(name);
             if (pid && pidAlive(pid)) {
-              await stopPid(
-                pid,
-                known.has(name) ? (this.component(name).stopSignal ?? 'SIGTERM') : 'SIGTERM',
-              );
+              const c = known.has(name) ? this.component(name) : undefined;
+              await stopPid(pid, c?.stopSignal ?? 'SIGTERM', c?.stopGraceMs);
               stopped.push(name);
             }
             this.forget(name);
@@ -188,16 +204,28 @@ export class Stack {
     }
   }
 
+  /** Every Prometheus of the stack (HA: both replicas). */
+  get prometheusPorts(): number[] {
+    return this.options.ha
+      ? [this.ports.prometheus, this.options.ha.ports.prometheusB]
+      : [this.ports.prometheus];
+  }
+
   async targetsNotUp(): Promise<string[]> {
-    const res = await fetch(`http://127.0.0.1:${this.ports.prometheus}/api/v1/targets?state=active`);
+    const down = await Promise.all(this.prometheusPorts.map((port) => this.targetsNotUpOn(port)));
+    return down.flat();
+  }
+
+  private async targetsNotUpOn(port: number): Promise<string[]> {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/targets?state=active`);
     const body = (await res.json()) as {
       data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
     };
     const targets = body.data.activeTargets;
-    if (targets.length === 0) return ['no active targets yet'];
+    if (targets.length === 0) return [`${port}: no active targets yet`];
     return targets
       .filter((t) => t.health !== 'up')
-      .map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
+      .map((t) => `${port}: ${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
   }
 
   private record(name: string, value: ComponentState): void {
