@@ -40,3 +40,20 @@ export function prometheusReplicaConfig(source: string, settings: PrometheusRepl
   );
   return doc.toString({ lineWidth: 0 });
 }
+
+/** docker-compose.ha.yml's replicas: the label from each container's PROMETHEUS_REPLICA. */
+export const COMPOSE_REPLICA_SETTINGS: PrometheusReplicaSettings = {
+  replica: '${PROMETHEUS_REPLICA}',
+  remoteWriteUrl: 'http://thanos-receive:19291/api/v1/receive',
+};
+
+export const COMPOSE_HA_CONFIG = 'monitoring/prometheus/prometheus-ha.yml';
+
+/** The committed compose HA config: prometheus.yml rendered for a replica (drift-checked by a test). */
+export function composeHaConfig(shippedPrometheusYml: string): string {
+  return (
+    '# GENERATED from prometheus.yml by `npm run prometheus:ha-config` (scripts/stack/prometheus-ha-config.ts)\n' +
+    '# for docker-compose.ha.yml: do not edit, edit prometheus.yml and regenerate.\n' +
+    prometheusReplicaConfig(shippedPrometheusYml, COMPOSE_REPLICA_SETTINGS)
+  );
+}
