@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPOSE_HA_CONFIG, composeHaConfig } from './stack/prometheus-ha-config.ts';
 
-const root = join(import.meta.dirname, '..');
+// Run from the repository root (npm run).
+const root = process.cwd();
 const source = readFileSync(join(root, 'monitoring/prometheus/prometheus.yml'), 'utf8');
 writeFileSync(join(root, COMPOSE_HA_CONFIG), composeHaConfig(source));
 console.log(`prometheus:ha-config: wrote ${COMPOSE_HA_CONFIG}`);

@@ -124,6 +124,7 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       // Receive's own label on what it stores and uploads (it is not a replica: never deduplicated).
       '--label=receive="native"',
       '--tsdb.retention=1d',
+      // Hidden flags: one block length (Receive cuts and uploads blocks of exactly this length).
       `--tsdb.min-block-duration=${blockDuration}`,
       `--tsdb.max-block-duration=${blockDuration}`,
     ]),
