@@ -2,7 +2,7 @@
 # The project's test command (README "Quick start", and what .ci/run calls): on a fresh Debian
 # machine it installs what the tests run (Debian's servers and Prometheus tools, Node >= 22.15,
 # node modules, the Collector build), builds the API, then runs every jest project:
-# unit, integration, config and e2e. Extra arguments go to jest (e.g. --selectProjects unit).
+# unit, integration, config, e2e and ha. Extra arguments go to jest (e.g. --selectProjects unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/runtime.sh
@@ -19,6 +19,7 @@ npm run --silent lint
 source scripts/lib/go-tools.sh
 mtv_ensure_prom2json
 mtv_ensure_prometheus_tools
+mtv_ensure_thanos  # the ha project (HA profile: Thanos receive/store/query/compact)
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
 results=$(mktemp)

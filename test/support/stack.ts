@@ -1,7 +1,14 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PORTS, type PortName, type StackPorts } from '../../scripts/stack/ports.ts';
+import {
+  DEFAULT_PORTS,
+  HA_DEFAULT_PORTS,
+  type HaPortName,
+  type HaPorts,
+  type PortName,
+  type StackPorts,
+} from '../../scripts/stack/ports.ts';
 import { Stack } from '../../scripts/stack/stack.ts';
 import type { StackOptions } from '../../scripts/stack/components.ts';
 import { freePorts } from './ports';
@@ -39,12 +46,16 @@ export const alertmanagerUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports
 export interface TestStackOptions {
   readonly apiEnv?: StackOptions['apiEnv'];
   readonly collectorEnv?: StackOptions['collectorEnv'];
+  /** The HA profile (scripts/stack/ha.ts) with short Thanos intervals: Receive cuts 1-minute blocks. */
+  readonly ha?: boolean;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
-  const free = await freePorts(names.length);
+  const haNames = options.ha ? (Object.keys(HA_DEFAULT_PORTS) as HaPortName[]) : [];
+  const free = await freePorts(names.length + haNames.length);
   const ports = Object.fromEntries(names.map((n, i) => [n, free[i]])) as StackPorts;
+  const haPorts = Object.fromEntries(haNames.map((n, i) => [n, free[names.length + i]])) as HaPorts;
   const dataDir = mkdtempSync(join(tmpdir(), 'mtv-e2e-stack-'));
   // PostgreSQL runs as the postgres user (as root): it must traverse the data dir to its own cluster.
   chmodSync(dataDir, 0o755);
@@ -56,6 +67,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     apiEnv: { LOG_LEVEL: 'info', ...options.apiEnv },
     collectorEnv: { OTELCOL_SPANMETRICS_FLUSH_INTERVAL: '2s', ...options.collectorEnv },
     fastDurability: true,
+    ha: options.ha ? { ports: haPorts, storeSyncInterval: '5s', receiveBlockDuration: '1m' } : undefined,
   });
   running.add(stack);
   try {
