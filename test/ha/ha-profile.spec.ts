@@ -10,6 +10,7 @@ import {
   apiUrls,
   bucketOnlyQuery,
   clusterNodes,
+  notificationSenders,
   haPorts,
   maxGap,
   postAlert,
@@ -209,7 +210,8 @@ describe('the Alertmanager node that would send is SIGKILLed', () => {
     const nodes = await clusterNodes(stack!);
     expect(nodes.every((n) => n.peers.length === 3)).toBe(true);
     // Alertmanager orders the peers by name: position 0 notifies first, the others wait peer_timeout each.
-    const order = [...nodes].sort((x, y) => x.name.localeCompare(y.name));
+    // (Go's string order: bytes, as `<` compares these ASCII names.)
+    const order = [...nodes].sort((x, y) => (x.name < y.name ? -1 : 1));
     const sender = order[0];
     const labels = { alertname: 'HaClusterTest', severity: 'critical', instance: 'ha-test' };
     const startsAt = new Date();
@@ -231,6 +233,7 @@ describe('the Alertmanager node that would send is SIGKILLed', () => {
         },
       );
       const delay = (Math.min(...first.map((d) => d.receivedAt)) - postedAt) / 1000;
+      const senders = await notificationSenders(stack!.layout.notifications, nodes, labels.alertname);
       await sleep(20_000);
       const beforeRejoin = await count();
       await stack!.start(sender.component);
@@ -243,10 +246,14 @@ describe('the Alertmanager node that would send is SIGKILLed', () => {
       await sleep(75_000);
       const afterRejoin = await count();
       console.log(
-        `ha: ${sender.component} (position 0) SIGKILLed: delivered ${delay.toFixed(0)} s after the alert; ` +
+        `ha: ${sender.component} (position 0) SIGKILLed: delivered by ${[...new Set(senders)].join(', ')} (per delivery: ${senders.join(', ')}) ${delay.toFixed(0)} s after the alert; ` +
           `${beforeRejoin.length} deliveries before it rejoined, ${afterRejoin.length} after (email + Slack of one notification = 2)`,
       );
       expect(beforeRejoin.map((d) => d.channel).sort()).toEqual(['email', 'slack']);
+      // The deliveries (e-mail, Slack) of the one notification name one surviving node.
+      const named = new Set(senders.filter((x) => x !== '?'));
+      expect(named.size).toBe(1);
+      expect(named.has(sender.component)).toBe(false);
       expect(afterRejoin.length).toBe(beforeRejoin.length);
     } finally {
       clearInterval(resend);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ApiClient } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import type { HaPorts } from '../../scripts/stack/ports.ts';
+import { readNotifications } from '../../scripts/stack/notification-sinks.ts';
 
 /** Helpers of the HA tests (test/ha): Thanos Query's raw samples, a two-instance client, Alertmanager cluster state. */
 
@@ -127,6 +128,28 @@ export async function clusterNodes(stack: Stack): Promise<ClusterNode[]> {
       return { component, url, name: status.cluster.name, peers: status.cluster.peers.map((p) => p.name) };
     }),
   );
+}
+
+/**
+ * Which node sent each notification of `alertname`: the template links to the sending node's own
+ * `--web.external-url` (silence page in e-mails, alert list in Slack's fallback), which differs per node.
+ */
+export async function notificationSenders(
+  notificationsDir: string,
+  nodes: readonly ClusterNode[],
+  alertname: string,
+): Promise<string[]> {
+  const { emails, slack } = await readNotifications(notificationsDir);
+  return [...emails, ...slack]
+    .map((n) => JSON.stringify(n))
+    .filter((text) => text.includes(alertname))
+    .map(
+      (text) =>
+        nodes
+          .filter((node) => text.includes(`${node.url}/#/`))
+          .map((node) => node.component)
+          .join('+') || '?',
+    );
 }
 
 /** Posts one alert to an Alertmanager, as Prometheus does (fails quietly when the node is down). */
