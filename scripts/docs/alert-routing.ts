@@ -15,6 +15,11 @@ export interface RouteConfig {
   readonly match_re?: Readonly<Record<string, string>>;
   readonly continue?: boolean;
   readonly routes?: readonly RouteConfig[];
+  /** Timings, inherited by child routes; not used for matching. */
+  readonly group_by?: readonly string[];
+  readonly group_wait?: string;
+  readonly group_interval?: string;
+  readonly repeat_interval?: string;
 }
 
 export type Labels = Readonly<Record<string, string>>;

@@ -69,12 +69,7 @@ export interface InhibitRule {
   readonly equal?: readonly string[];
 }
 export interface AlertmanagerConfig {
-  readonly route: RouteConfig & {
-    group_by?: string[];
-    group_wait?: string;
-    group_interval?: string;
-    repeat_interval?: string;
-  };
+  readonly route: RouteConfig;
   readonly receivers: readonly ReceiverConfig[];
   readonly inhibit_rules?: readonly InhibitRule[];
 }
