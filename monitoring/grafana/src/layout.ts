@@ -4,8 +4,8 @@
  * order from 1, so the generated JSON is stable.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { defaultHeight, toPanelBuilder, type RowSpec } from './panels';
-import { scopeVariables } from './variables';
+import { defaultHeight, toPanelBuilder, type RowSpec } from './panels.ts';
+import { scopeVariables } from './variables.ts';
 
 export const GRID_COLUMNS = 24;
 
