@@ -32,6 +32,9 @@ function openStack(root: string, args: string[]): Stack {
   const saved = readState(stackLayout(dataDir));
   // A stack that is (partly) running keeps the ports it was started with.
   if (saved && Object.values(saved.components).some(isRecordedProcessAlive)) {
+    // The profile cannot change under running processes (ports and configs differ).
+    if (args.includes('--ha') && !saved.options.ha)
+      throw new Error('the stack is running without --ha: `npm run stack -- down` first, then `up --ha`');
     return new Stack({ ...saved.options, root, dataDir });
   }
   const offset = Number(option(args, '--port-offset') ?? 0);
