@@ -23,8 +23,7 @@ const ROOT = join(__dirname, '..', '..');
 const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
 const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
-const promtool = (args: string[], cwd?: string) =>
-  runTool(tool('promtool'), args, { cwd });
+const promtool = (args: string[], cwd?: string) => runTool(tool('promtool'), args, { cwd });
 
 /**
  * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
