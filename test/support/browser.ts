@@ -94,7 +94,12 @@ export class HeadlessBrowser {
       const deadline = Date.now() + timeoutMs;
       // Single-page apps render after load and refresh from their API: wait for the condition.
       for (;;) {
-        text = await page.evaluate(() => document.body?.innerText ?? '');
+        // Runs in the page (the project compiles without DOM types, hence the cast).
+        text = await page.evaluate(
+          () =>
+            (globalThis as unknown as { document?: { body?: { innerText: string } } }).document?.body
+              ?.innerText ?? '',
+        );
         if (ready(text) || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 250));
       }
