@@ -168,7 +168,9 @@ mtv_ensure_grafana_dashboard_check() {
     tmp=$(mktemp -d "$MTV_CACHE_DIR/.build-grafana-dashboard-check.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT
     echo "go-tools: building grafana-dashboard-check (grafana-foundation-sdk v$GRAFANA_FOUNDATION_SDK_VERSION)" >&2
-    (cd "$src" && CGO_ENABLED=0 mtv_go build -trimpath -o "$tmp/grafana-dashboard-check" .) ||
+    # The committed go.mod/go.sum as they are (-mod=readonly): the build never rewrites the repository.
+    mtv_go version >/dev/null &&
+      (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$tmp/grafana-dashboard-check" .) ||
       { echo "go-tools: grafana-dashboard-check build failed" >&2; exit 1; }
     mkdir -p "$(dirname "$binary")" && mv "$tmp/grafana-dashboard-check" "$binary"
     echo "go-tools: built $binary in $(($(date +%s) - started)) s" >&2
