@@ -13,7 +13,7 @@ import {
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
 import type { PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
-import { goToolPath } from '../lib/versions.ts';
+import { cacheDir, goToolPath, prometheusUiDir, version } from '../lib/versions.ts';
 
 /**
  * Every process of the native stack: how to prepare its files, start it, and tell it is ready.
@@ -62,16 +62,13 @@ export interface Component {
 
 export const DATABASE = 'mytelevision';
 export const DATABASE_USER = 'mytelevision';
-// The version compose pins (ghcr.io/google/cadvisor); scripts/stack/cadvisor.sh builds it when it can.
-export const CADVISOR_VERSION = 'v0.54.0';
-
-const MTV_CACHE_DIR = () =>
-  process.env.MTV_CACHE_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(process.env.HOME || '/root', '.cache'), 'mytelevision');
-
-/** The cAdvisor binary built by scripts/stack/cadvisor.sh, when it could be built on this host. */
-export function cadvisorBinary(): string | undefined {
-  const path = join(MTV_CACHE_DIR(), 'go-tools', `cadvisor-${CADVISOR_VERSION}`, 'cadvisor');
+/**
+ * The cAdvisor binary scripts/stack/cadvisor.sh builds at versions.env's CADVISOR_VERSION (the
+ * compose image's release), when it could be built on this host.
+ */
+export function cadvisorBinary(root: string): string | undefined {
+  const release = `v${version(root, 'CADVISOR_VERSION')}`;
+  const path = join(cacheDir(), 'go-tools', `cadvisor-${release}`, 'cadvisor');
   return existsSync(path) ? path : undefined;
 }
 
@@ -103,7 +100,7 @@ export function componentContext(options: StackOptions, layout: StackLayout): Co
   const { ports } = options;
   const secrets = ensureSecrets(layout, ports.webhook);
   const databaseUrl = `postgres://${DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.postgres}/${DATABASE}`;
-  return { options, layout, secrets, databaseUrl, cadvisor: cadvisorBinary() !== undefined };
+  return { options, layout, secrets, databaseUrl, cadvisor: cadvisorBinary(options.root) !== undefined };
 }
 
 export function stackComponents(context: ComponentContext): Component[] {
@@ -114,7 +111,7 @@ export function stackComponents(context: ComponentContext): Component[] {
     user: DATABASE_USER,
     password: secrets.postgresPassword,
   };
-  const cadvisor = cadvisorBinary();
+  const cadvisor = cadvisorBinary(root);
   const node = process.execPath;
 
   const components: Component[] = [
@@ -158,7 +155,7 @@ export function stackComponents(context: ComponentContext): Component[] {
     {
       name: 'node-exporter',
       command: () => ({
-        command: 'prometheus-node-exporter',
+        command: goToolPath(root, 'node_exporter'),
         args: [
           `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
           // As in compose: pseudo and container filesystems are not the host's disks.
@@ -171,7 +168,7 @@ export function stackComponents(context: ComponentContext): Component[] {
       name: 'postgres-exporter',
       // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address.
       command: () => ({
-        command: 'prometheus-postgres-exporter',
+        command: goToolPath(root, 'postgres_exporter'),
         args: [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
         env: {
           DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=disable`,
@@ -183,6 +180,7 @@ export function stackComponents(context: ComponentContext): Component[] {
     },
     {
       name: 'redis-exporter',
+      // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
       command: () => ({
         command: 'prometheus-redis-exporter',
         args: [
@@ -379,6 +377,8 @@ export function prometheusComponent(context: ComponentContext, instance: Prometh
     },
     command: () => ({
       command: goToolPath(options.root, 'prometheus'),
+      // The UI bundle is served from ./static of a directory named `ui` (no builtinassets build).
+      cwd: prometheusUiDir(options.root),
       args: [
         `--config.file=${join(instance.dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(instance.dir, 'data')}`,
