@@ -51,7 +51,10 @@ const COMPOSE_TAGS = ['!reset', '!override'].map((tag) => ({
 const pulledImages = ['docker-compose.yml', 'docker-compose.monitoring.yml', 'docker-compose.ha.yml'].flatMap(
   (file) =>
     Object.entries((parse(read(file), { merge: true, customTags: COMPOSE_TAGS }) as ComposeFile).services)
-      .filter(([, s]) => !s.build && !s.extends)
+      // In the HA overlay a service without an image amends one of the other files' services.
+      .filter(
+        ([, s]) => !s.build && !s.extends && !(file === 'docker-compose.ha.yml' && s.image === undefined),
+      )
       .map(([name, s]) => [file, name, s.image ?? ''] as const),
 );
 
