@@ -123,7 +123,11 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       objstore,
       // Receive's own label on what it stores and uploads (it is not a replica: never deduplicated).
       '--label=receive="native"',
-      '--tsdb.retention=1d',
+      // Local blocks bounded by size, not age: they are in the bucket once cut. An age retention
+      // also starts Receive's tenant pruning, which in 0.42.4 can run before the tenant's TSDB is
+      // open and crash Receive at start (nil Head in shouldBeMarkedInactive; seen here with 1m blocks).
+      '--tsdb.retention=0d',
+      '--tsdb.max-retention-bytes=2GB',
       // Hidden flags: one block length (Receive cuts and uploads blocks of exactly this length).
       `--tsdb.min-block-duration=${blockDuration}`,
       `--tsdb.max-block-duration=${blockDuration}`,
