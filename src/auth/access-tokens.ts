@@ -22,13 +22,21 @@ export class AccessTokens {
   ) {}
 
   sign(claims: AccessClaims): string {
-    return this.jwt.sign({ sub: claims.sub, sid: claims.sid }, { expiresIn: this.ttlS, issuer: ISSUER, algorithm: 'HS256' });
+    return this.jwt.sign(
+      { sub: claims.sub, sid: claims.sid },
+      { expiresIn: this.ttlS, issuer: ISSUER, algorithm: 'HS256' },
+    );
   }
 
   verify(token: string): VerifyResult {
     try {
-      const payload = this.jwt.verify<Partial<AccessClaims>>(token, { issuer: ISSUER, algorithms: ['HS256'] });
+      const payload = this.jwt.verify<Partial<AccessClaims> & { exp?: unknown }>(token, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return { outcome: 'invalid' };
+      // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+      if (typeof payload.exp !== 'number') return { outcome: 'invalid' };
       return { outcome: 'valid', claims: { sub: payload.sub, sid: payload.sid } };
     } catch (error) {
       return error instanceof TokenExpiredError ? { outcome: 'expired' } : { outcome: 'invalid' };
