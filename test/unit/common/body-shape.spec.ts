@@ -13,17 +13,27 @@ function nestedObjects(depth: number): unknown {
 
 describe('bodyShapeProblem', () => {
   it('accepts the API bodies and nesting up to the limit', () => {
-    expect(bodyShapeProblem({ amount: 5, paymentMethod: 'card', card: { number: '4242424242424242', expMonth: 12 } })).toBeUndefined();
+    expect(
+      bodyShapeProblem({
+        amount: 5,
+        paymentMethod: 'card',
+        card: { number: '4242424242424242', expMonth: 12 },
+      }),
+    ).toBeUndefined();
     expect(bodyShapeProblem({ email: 'zoë@example.com', displayName: 'Zoë 🎬' })).toBeUndefined();
     expect(bodyShapeProblem(nestedArrays(MAX_BODY_DEPTH))).toBeUndefined();
     expect(bodyShapeProblem(nestedObjects(MAX_BODY_DEPTH))).toBeUndefined();
   });
 
   it('refuses nesting past the limit, however deep, without recursing', () => {
-    expect(bodyShapeProblem(nestedArrays(MAX_BODY_DEPTH + 1))).toBe(`request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    expect(bodyShapeProblem(nestedArrays(MAX_BODY_DEPTH + 1))).toBe(
+      `request body is nested deeper than ${MAX_BODY_DEPTH} levels`,
+    );
     expect(bodyShapeProblem({ x: nestedObjects(MAX_BODY_DEPTH) })).toMatch(/nested deeper/);
     expect(bodyShapeProblem(nestedArrays(200_000))).toMatch(/nested deeper/);
-    expect(bodyShapeProblem(JSON.parse(`{"email":${'['.repeat(3000)}${']'.repeat(3000)}}`))).toMatch(/nested deeper/);
+    expect(bodyShapeProblem(JSON.parse(`{"email":${'['.repeat(3000)}${']'.repeat(3000)}}`))).toMatch(
+      /nested deeper/,
+    );
   });
 
   it('refuses NUL characters and lone surrogates in values and keys, at any depth', () => {

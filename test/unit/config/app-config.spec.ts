@@ -4,7 +4,12 @@ const SECRET = 'a'.repeat(32);
 /** Strong enough for production: random-looking, 43 characters. */
 const STRONG_JWT = 'Vq3xK9mZp2LwR7tYc5Nf8Hd1Jg4Bs6Ae0Ui-Xo_Wk3Tz';
 const STRONG_TOKEN = 'mT7pQ2vX9cL4kZ8wR1yN6bF3hJ5dS0gA-eU_iO2uY7r';
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, METRICS_TOKEN: STRONG_TOKEN, PAYMENT_GATEWAY: 'sandbox' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_JWT,
+  METRICS_TOKEN: STRONG_TOKEN,
+  PAYMENT_GATEWAY: 'sandbox',
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults in development and generates a JWT secret with a warning', () => {
@@ -35,7 +40,10 @@ describe('loadConfig', () => {
   });
 
   it('starts production with both secrets, and reads them from *_FILE (the file wins, trimmed)', () => {
-    const files: Record<string, string> = { '/run/secrets/jwt': `${STRONG_JWT}\n`, '/run/secrets/metrics': `${STRONG_TOKEN}\n` };
+    const files: Record<string, string> = {
+      '/run/secrets/jwt': `${STRONG_JWT}\n`,
+      '/run/secrets/metrics': `${STRONG_TOKEN}\n`,
+    };
     const { config } = loadConfig(
       {
         NODE_ENV: 'production',
@@ -86,7 +94,9 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/x',
       redisUrl: 'redis://cache:6379',
     });
-    expect(() => loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' })).toThrow(
+    expect(() =>
+      loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' }),
+    ).toThrow(
       /NODE_ENV must be development, production or test.*BODY_LIMIT must look like.*PORT must be an integer.*LOGIN_MAX_FAILURES must be an integer/,
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
@@ -95,7 +105,10 @@ describe('loadConfig', () => {
   it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
     const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
     const { config } = loadConfig(
-      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
+      {
+        DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision',
+        DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password',
+      },
       (path) => files[path],
     );
     expect(config.databasePassword).toBe('pg-secret');
@@ -109,8 +122,12 @@ describe('loadConfig', () => {
       expect(weak).toThrow(
         /^invalid configuration: JWT_SECRET is too weak for production \(it is a short pattern repeated\).*; METRICS_TOKEN is too weak for production \(1 characters, at least 32 needed\)/,
       );
-      expect(() => loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'abcd'.repeat(10) })).toThrow(/METRICS_TOKEN is too weak.*repeated/);
-      expect(() => loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbcccc' })).toThrow(/METRICS_TOKEN is too weak.*bits of entropy/);
+      expect(() => loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'abcd'.repeat(10) })).toThrow(
+        /METRICS_TOKEN is too weak.*repeated/,
+      );
+      expect(() =>
+        loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbcccc' }),
+      ).toThrow(/METRICS_TOKEN is too weak.*bits of entropy/);
       expect(loadConfig(PRODUCTION).config.metricsToken).toBe(STRONG_TOKEN);
       // Development keeps accepting a short metrics token (only JWT_SECRET's length is checked there).
       expect(loadConfig({ METRICS_TOKEN: 'x' }).config.metricsToken).toBe('x');
@@ -118,11 +135,17 @@ describe('loadConfig', () => {
 
     it('requires PAYMENT_GATEWAY in production and warns when it is the sandbox', () => {
       const { PAYMENT_GATEWAY: _omitted, ...withoutGateway } = PRODUCTION;
-      expect(() => loadConfig(withoutGateway)).toThrow(/PAYMENT_GATEWAY is required in production \(one of: sandbox\)/);
-      expect(() => loadConfig({ ...PRODUCTION, PAYMENT_GATEWAY: 'stripe' })).toThrow(/PAYMENT_GATEWAY must be one of sandbox \(got "stripe"\)/);
+      expect(() => loadConfig(withoutGateway)).toThrow(
+        /PAYMENT_GATEWAY is required in production \(one of: sandbox\)/,
+      );
+      expect(() => loadConfig({ ...PRODUCTION, PAYMENT_GATEWAY: 'stripe' })).toThrow(
+        /PAYMENT_GATEWAY must be one of sandbox \(got "stripe"\)/,
+      );
       const { config, warnings } = loadConfig(PRODUCTION);
       expect(config.payments.gateway).toBe('sandbox');
-      expect(warnings).toEqual([expect.stringMatching(/PAYMENT_GATEWAY=sandbox in production: payments are simulated/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/PAYMENT_GATEWAY=sandbox in production: payments are simulated/),
+      ]);
       // Development and tests default to the sandbox, silently.
       expect(loadConfig({ JWT_SECRET: SECRET }).config.payments.gateway).toBe('sandbox');
       expect(loadConfig({ JWT_SECRET: SECRET }).warnings).toEqual([]);
@@ -131,21 +154,33 @@ describe('loadConfig', () => {
     it('trusts no proxy by default, and parses TRUSTED_PROXIES', () => {
       expect(loadConfig(PRODUCTION).config.trustedProxies).toEqual([]);
       expect(loadConfig({ TRUSTED_PROXIES: 'none' }).config.trustedProxies).toEqual([]);
-      expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 172.16.0.0/12,loopback' }).config.trustedProxies).toEqual([
-        '10.0.0.1',
-        '172.16.0.0/12',
-        'loopback',
-      ]);
-      expect(() => loadConfig({ TRUSTED_PROXIES: 'my-proxy.example' })).toThrow(/TRUSTED_PROXIES must list IP addresses/);
+      expect(
+        loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 172.16.0.0/12,loopback' }).config.trustedProxies,
+      ).toEqual(['10.0.0.1', '172.16.0.0/12', 'loopback']);
+      expect(() => loadConfig({ TRUSTED_PROXIES: 'my-proxy.example' })).toThrow(
+        /TRUSTED_PROXIES must list IP addresses/,
+      );
     });
 
     it('sets server timeouts, overridable, and keeps the headers timeout within the request timeout', () => {
-      expect(loadConfig({}).config.server).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 });
+      expect(loadConfig({}).config.server).toEqual({
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+      });
       expect(
-        loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' }).config.server,
+        loadConfig({
+          HTTP_HEADERS_TIMEOUT_MS: '2000',
+          HTTP_REQUEST_TIMEOUT_MS: '4000',
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+        }).config.server,
       ).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65_000 });
-      expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
-      expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS must be an integer between 1/);
+      expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+        /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+      );
+      expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(
+        /HTTP_REQUEST_TIMEOUT_MS must be an integer between 1/,
+      );
     });
   });
 });
