@@ -134,7 +134,8 @@ describe('loadConfig', () => {
     });
 
     it('requires PAYMENT_GATEWAY in production and warns when it is the sandbox', () => {
-      const { PAYMENT_GATEWAY: _omitted, ...withoutGateway } = PRODUCTION;
+      const withoutGateway: Record<string, string> = { ...PRODUCTION };
+      delete withoutGateway.PAYMENT_GATEWAY;
       expect(() => loadConfig(withoutGateway)).toThrow(
         /PAYMENT_GATEWAY is required in production \(one of: sandbox\)/,
       );
