@@ -24,8 +24,16 @@ const ID_ROUTES = CONTRACT_ROUTES.filter((r) => r.template.includes(':'));
 export function hostileClasses(ctx: Context): HostileClass[] {
   const auth = { authorization: `Bearer ${ctx.token}` };
   const jsonHeaders = { ...auth, 'content-type': 'application/json' };
+  // Logout never gets the token: a logout that went through would end the session every other
+  // request of the replay relies on.
+  const withoutAuth = ({ authorization: _token, ...rest }: Record<string, string>) => rest;
   const onEveryRoute = (body: Uint8Array, headers: Record<string, string>): RawRequest[] =>
-    CONTRACT_ROUTES.map((r) => ({ method: r.method, path: pathOf(r, ctx.contentId), headers, body }));
+    CONTRACT_ROUTES.map((r) => ({
+      method: r.method,
+      path: pathOf(r, ctx.contentId),
+      headers: r.template.endsWith('/logout') ? withoutAuth(headers) : headers,
+      body,
+    }));
 
   const encodings = ['gzip', 'br', 'deflate'].flatMap((encoding) =>
     [
