@@ -8,5 +8,5 @@ source scripts/lib/runtime.sh
 mtv_ensure_node
 mtv_ensure_node_modules
 mtv_ensure_build
-exec node --experimental-strip-types --disable-warning=ExperimentalWarning \
-  --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/security/replay.ts "$@"
+# Node 24 runs the TypeScript directly (type stripping), like every script of the project.
+exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/security/replay.ts "$@"

@@ -8,11 +8,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { hostileClasses } from './hostile-classes.ts';
 import { closeRawConnections, sendRaw, type RawResponse } from './raw-http.ts';
 
-// Run from the repository root (scripts/hostile-input.sh does).
-const ROOT = process.cwd();
+const ROOT = join(dirname(process.argv[1]), '..', '..');
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -12,7 +12,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { PAYMENT_METHODS, PLAN_TYPES, type PaymentMethod, type PlanType } from '@infrastructure/metrics';
+import { PAYMENT_METHODS, PLAN_TYPES, type PaymentMethod, type PlanType } from './payment-vocabulary';
 
 export class CardDto {
   @IsCreditCard({ message: 'card.number must be a valid card number' })
