@@ -81,10 +81,7 @@ export interface LoadedConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates `env`; throws one ConfigError naming every problem. */
-export function loadConfig(
-  env: Env,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
-): LoadedConfig {
+export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
 
@@ -111,9 +108,7 @@ export function loadConfig(
         if (!value) problems.push(`${name}_FILE (${file}) is empty`);
         return value || undefined;
       } catch (error) {
-        problems.push(
-          `${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        problems.push(`${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }
     }
@@ -121,8 +116,7 @@ export function loadConfig(
   };
 
   const bodyLimit = text('BODY_LIMIT') ?? '100kb';
-  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit))
-    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
 
   let jwtSecret = secret('JWT_SECRET');
   const metricsToken = secret('METRICS_TOKEN');
@@ -149,9 +143,7 @@ export function loadConfig(
     jwtSecret = randomBytes(48).toString('base64url');
     generated = true;
     if (nodeEnv !== 'production') {
-      warnings.push(
-        'JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)',
-      );
+      warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
     }
   }
 

@@ -20,27 +20,18 @@ const JWT_SECRET = 'Vq3xK9mZp2LwR7tYc5Nf8Hd1Jg4Bs6Ae0Ui-Xo_Wk3Tz';
 const METRICS_TOKEN = 'mT7pQ2vX9cL4kZ8wR1yN6bF3hJ5dS0gA-eU_iO2uY7r';
 
 function runMain(env: Record<string, string>): ManagedProcess {
-  if (!existsSync(join(ROOT, 'dist/main.js')))
-    throw new Error('dist/main.js is missing: run `npm run build` first');
-  return new ManagedProcess(
-    'api-config',
-    process.execPath,
-    ['--require', './dist/tracing.js', 'dist/main.js'],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_TRACES_EXPORTER: 'none', ...env },
-    },
-  );
+  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npm run build` first');
+  return new ManagedProcess('api-config', process.execPath, ['--require', './dist/tracing.js', 'dist/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_TRACES_EXPORTER: 'none', ...env },
+  });
 }
 
 describe('production configuration', () => {
   it('refuses to start without JWT_SECRET, METRICS_TOKEN and PAYMENT_GATEWAY: exit code 1 and one line naming all three', async () => {
     const api = runMain({ NODE_ENV: 'production', PORT: '0' });
     expect(await api.waitForExit()).toBe(1);
-    const lines = api
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('MyTelevision API'));
+    const lines = api.output().split('\n').filter((l) => l.includes('MyTelevision API'));
     expect(lines).toEqual([
       'MyTelevision API: invalid configuration: JWT_SECRET (or JWT_SECRET_FILE) is required in production; METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production; PAYMENT_GATEWAY is required in production (one of: sandbox)',
     ]);
@@ -130,22 +121,15 @@ describe('readiness', () => {
   it('GET /health/ready is 503 naming the session store when Redis stops; liveness stays 200', async () => {
     expect((await request(t.server).get('/health/ready')).status).toBe(200);
     await redis.stop();
-    const res = await waitFor(
-      'readiness to fail',
-      async () => {
-        const r = await request(t.server).get('/health/ready');
-        return r.status === 503 ? r : undefined;
-      },
-      { timeoutMs: 15_000 },
-    );
+    const res = await waitFor('readiness to fail', async () => {
+      const r = await request(t.server).get('/health/ready');
+      return r.status === 503 ? r : undefined;
+    }, { timeoutMs: 15_000 });
     expect(res.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'not ready: sessionStore down',
-      details: {
-        database: { status: 'up', kind: 'pglite' },
-        sessionStore: { status: 'down', kind: 'redis', message: expect.any(String) },
-      },
+      details: { database: { status: 'up', kind: 'pglite' }, sessionStore: { status: 'down', kind: 'redis', message: expect.any(String) } },
     });
     expect((await request(t.server).get('/health/live')).status).toBe(200);
   }, 30_000);

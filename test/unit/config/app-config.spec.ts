@@ -94,9 +94,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/x',
       redisUrl: 'redis://cache:6379',
     });
-    expect(() =>
-      loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' }),
-    ).toThrow(
+    expect(() => loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' })).toThrow(
       /NODE_ENV must be development, production or test.*BODY_LIMIT must look like.*PORT must be an integer.*LOGIN_MAX_FAILURES must be an integer/,
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
@@ -105,10 +103,7 @@ describe('loadConfig', () => {
   it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
     const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
     const { config } = loadConfig(
-      {
-        DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision',
-        DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password',
-      },
+      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
       (path) => files[path],
     );
     expect(config.databasePassword).toBe('pg-secret');
