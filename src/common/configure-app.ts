@@ -56,7 +56,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
 
 /**
  * Node's defaults hold a slow client for minutes (60 s for headers, 300 s for a body, each checked
- * every 30 s); the API drops it after HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS instead.
+ * every 30 s); the API drops it after HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS instead
+ * (checked every second by ApiHttpAdapter's server).
  */
 function applyServerTimeouts(server: Server, config: AppConfig): void {
   server.headersTimeout = config.server.headersTimeoutMs;

@@ -159,7 +159,7 @@ describe('tokens, headers, timeouts, /metrics', () => {
     });
   });
 
-  it('a client that never finishes its headers is answered 408 and disconnected (Node checks every 30 s)', async () => {
+  it('a client that never finishes its headers is answered 408 and disconnected', async () => {
     const tuned = await productionApp({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
     const port = (tuned.server.address() as { port: number }).port;
     const socket = connect(port, '127.0.0.1');
@@ -169,7 +169,7 @@ describe('tokens, headers, timeouts, /metrics', () => {
     socket.write('GET /api/v1/contents HTTP/1.1\r\nHost: x\r\nX-Slow: ');
     await closed;
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
-  }, 50_000);
+  });
 
   it('refused /metrics scrapes are counted as 401s of /metrics and logged at most once a minute with the count', async () => {
     const metrics = t.app.get(MetricsService);
