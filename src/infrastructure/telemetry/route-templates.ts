@@ -32,6 +32,12 @@ export class RouteTemplates {
     return this.resolve(method, url);
   }
 
+  /** Every route template the app registered. */
+  all(): readonly string[] {
+    this.matchers ??= this.collect();
+    return [...this.templates!];
+  }
+
   resolve(method: string, url: string): string {
     // Routes are all registered by the time requests arrive; read them once, at the first miss.
     this.matchers ??= this.collect();

@@ -1,5 +1,4 @@
-import { METRICS, OTHER, UNMATCHED_ROUTE, type StateGaugeSource } from '@infrastructure/metrics';
-import { MAX_HTTP_SERIES } from '../../../src/infrastructure/metrics/metric-store';
+import { MAX_HTTP_SERIES, METRICS, OTHER, UNMATCHED_ROUTE, type StateGaugeSource } from '@infrastructure/metrics';
 import { MetricsHarness } from '../../support/metrics-harness';
 
 describe('MetricsService', () => {
