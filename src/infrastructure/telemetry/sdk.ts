@@ -44,7 +44,8 @@ export function startTelemetry(options: TelemetryOptions = {}): TelemetryRuntime
     views: metricViews(options.views),
     instrumentations,
     // Without instrumentations nothing reads the active context: no AsyncLocalStorage per request.
-    ...(withTraces ? {} : { contextManager: null as never }),
+    // (No span processors: the SDK would otherwise warn that OTEL_TRACES_EXPORTER=none disables it.)
+    ...(withTraces ? {} : { contextManager: null as never, spanProcessors: [] }),
   });
   sdk.start();
   // The instrumentations' own HTTP/DB duration histograms would be recorded on every request: the

@@ -69,7 +69,7 @@ export class TelemetryModule implements OnApplicationBootstrap {
    */
   onApplicationBootstrap(): void {
     if (!this.routes) return;
-    this.metrics.declareRateLimitedEndpoints(this.routes.all().filter((t) => !OPERATIONAL_PATHS.includes(t)));
+    this.metrics.declareRateLimitedEndpoints(this.routes.handlerTemplates().filter((t) => !OPERATIONAL_PATHS.includes(t)));
   }
 
   /** Nest's shutdown hooks await the SDK flush before the process exits. */
