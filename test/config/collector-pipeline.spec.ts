@@ -9,7 +9,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METER_NAME, METRIC_DEFINITIONS, METRICS, MetricsService, prometheusType } from '@infrastructure/metrics';
+import {
+  METER_NAME,
+  METRIC_DEFINITIONS,
+  METRICS,
+  MetricsService,
+  prometheusType,
+} from '@infrastructure/metrics';
 import { metricViews } from '../../src/infrastructure/telemetry/metrics-pipeline';
 import { startCollector, type RunningCollector } from '../support/collector';
 import { freePort } from '../support/ports';
@@ -259,7 +265,9 @@ describe('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta', () => {
         return found.length >= 2 && found;
       });
       const AGGREGATION_TEMPORALITY_DELTA = 1;
-      expect(sums.map((s) => s.aggregationTemporality)).toEqual(sums.map(() => AGGREGATION_TEMPORALITY_DELTA));
+      expect(sums.map((s) => s.aggregationTemporality)).toEqual(
+        sums.map(() => AGGREGATION_TEMPORALITY_DELTA),
+      );
       const values = sums.map((s) => s.dataPoints.filter(isApple).map((p) => p.asDouble ?? Number(p.asInt)));
       // Two exports: 2 then 3 (deltas), where cumulative would have sent 2 then 5.
       expect(values).toEqual([[2], [3]]);

@@ -40,7 +40,10 @@ export class MetricsThrottlerGuard extends ThrottlerGuard {
     return UNLIMITED_PATHS.has(req.path);
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const req = context.switchToHttp().getRequest<Request>();
     this.metrics.recordRateLimitHit((req.route as { path?: string } | undefined)?.path ?? UNMATCHED_ROUTE);
     if (this.reflector.get<boolean>(LOGIN_ROUTE, context.getHandler())) {

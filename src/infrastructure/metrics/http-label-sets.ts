@@ -22,7 +22,8 @@ export class HttpLabelSets {
   }
 
   of(method: unknown, path: string, statusCode: unknown): Attributes {
-    const methodIndex = (typeof method === 'string' ? METHOD_INDEX.get(method) : undefined) ?? HTTP_METHODS.length;
+    const methodIndex =
+      (typeof method === 'string' ? METHOD_INDEX.get(method) : undefined) ?? HTTP_METHODS.length;
     const status =
       typeof statusCode === 'number' && Number.isInteger(statusCode) && statusCode >= 100 && statusCode <= 599
         ? statusCode
@@ -31,7 +32,8 @@ export class HttpLabelSets {
     let slots = this.byPath.get(path);
     let attributes = slots?.get(key);
     if (attributes !== undefined) return attributes;
-    if (this.count >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE) return this.of(method, UNMATCHED_ROUTE, statusCode);
+    if (this.count >= MAX_HTTP_SERIES && path !== UNMATCHED_ROUTE)
+      return this.of(method, UNMATCHED_ROUTE, statusCode);
     if (slots === undefined) {
       slots = new Map();
       this.byPath.set(path, slots);
@@ -54,7 +56,8 @@ export class EndpointLabelSets {
   of(endpoint: string): Attributes {
     let attributes = this.byEndpoint.get(endpoint);
     if (attributes !== undefined) return attributes;
-    if (this.byEndpoint.size >= MAX_HTTP_SERIES && endpoint !== UNMATCHED_ROUTE) return this.of(UNMATCHED_ROUTE);
+    if (this.byEndpoint.size >= MAX_HTTP_SERIES && endpoint !== UNMATCHED_ROUTE)
+      return this.of(UNMATCHED_ROUTE);
     attributes = Object.freeze({ endpoint });
     this.byEndpoint.set(endpoint, attributes);
     return attributes;

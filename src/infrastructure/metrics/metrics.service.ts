@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { metrics, type Attributes, type Counter, type Histogram, type Meter, type UpDownCounter } from '@opentelemetry/api';
+import {
+  metrics,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 import { ThrottledWarning, type WarningSink } from '../logging/throttled-warning';
 import {
   HTTP_DURATION_BUCKETS_SECONDS,
@@ -12,7 +19,12 @@ import {
 import { EndpointLabelSets, HttpLabelSets } from './http-label-sets';
 import { ClosedLabelSet } from './label-set';
 import { METER_NAME } from './meter';
-import { CachedRead, DEFAULT_STATE_READ, type CachedReadOptions, type StateGaugeSource } from './state-gauges';
+import {
+  CachedRead,
+  DEFAULT_STATE_READ,
+  type CachedReadOptions,
+  type StateGaugeSource,
+} from './state-gauges';
 
 export interface MetricsServiceOptions {
   /**
@@ -67,7 +79,10 @@ export class MetricsService {
       advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS_SECONDS] },
     });
     this.rateLimitHits = meter.createCounter(METRICS.rateLimitHits.name, describe(METRICS.rateLimitHits));
-    this.inFlight = meter.createUpDownCounter(METRICS.httpRequestsInFlight.name, describe(METRICS.httpRequestsInFlight));
+    this.inFlight = meter.createUpDownCounter(
+      METRICS.httpRequestsInFlight.name,
+      describe(METRICS.httpRequestsInFlight),
+    );
     this.inFlight.add(0);
 
     const closed = {} as Record<ClosedId, ClosedInstrument>;
@@ -103,7 +118,11 @@ export class MetricsService {
   recordHttpRequest(method: string, path: string, statusCode: number, durationSeconds: number): void {
     this.inFlight.add(-1);
     try {
-      const attributes = this.httpLabels.of(method, typeof path === 'string' && path ? path : UNMATCHED_ROUTE, statusCode);
+      const attributes = this.httpLabels.of(
+        method,
+        typeof path === 'string' && path ? path : UNMATCHED_ROUTE,
+        statusCode,
+      );
       this.httpRequests.add(1, attributes);
       if (typeof durationSeconds === 'number' && durationSeconds >= 0 && durationSeconds < Infinity) {
         this.httpDuration.record(durationSeconds, attributes);
@@ -140,7 +159,10 @@ export class MetricsService {
   /** `endpoint` is the route template of the limited route. */
   recordRateLimitHit(endpoint: string): void {
     try {
-      this.rateLimitHits.add(1, this.endpointLabels.of(typeof endpoint === 'string' && endpoint ? endpoint : UNMATCHED_ROUTE));
+      this.rateLimitHits.add(
+        1,
+        this.endpointLabels.of(typeof endpoint === 'string' && endpoint ? endpoint : UNMATCHED_ROUTE),
+      );
     } catch (error) {
       this.reportFailure(error);
     }
@@ -273,11 +295,15 @@ export class MetricsService {
   private addRejected(c: ClosedInstrument, value: number, labels: unknown[]): void {
     try {
       const attributes: Attributes = c.labels.resolve(labels, (label, given) =>
-        this.warning.warn(`${c.metric.name}:${label}`, 'label value outside its closed set recorded as other', {
-          metric: c.metric.name,
-          label,
-          value: String(given).slice(0, 64),
-        }),
+        this.warning.warn(
+          `${c.metric.name}:${label}`,
+          'label value outside its closed set recorded as other',
+          {
+            metric: c.metric.name,
+            label,
+            value: String(given).slice(0, 64),
+          },
+        ),
       );
       c.instrument.add(value, attributes);
     } catch (error) {

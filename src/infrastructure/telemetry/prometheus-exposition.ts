@@ -34,12 +34,15 @@ export class PrometheusExposition {
 
   async render(): Promise<ExpositionResult> {
     const reader = this.runtime?.prometheus;
-    if (!this.runtime) return text(503, '# telemetry is off (OTEL_SDK_DISABLED=true or no --require preload)\n');
+    if (!this.runtime)
+      return text(503, '# telemetry is off (OTEL_SDK_DISABLED=true or no --require preload)\n');
     if (!reader) return text(404, '# metrics are not served here (OTEL_METRICS_EXPORTER is otlp or none)\n');
     const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) {
       // A failing observable callback skips its own metric; the rest of the scrape is served.
-      this.warning.warn('collect', 'metric collection reported errors', { errors: errors.map(String).slice(0, 5) });
+      this.warning.warn('collect', 'metric collection reported errors', {
+        errors: errors.map(String).slice(0, 5),
+      });
     }
     return text(200, this.serializer.serialize(resourceMetrics));
   }

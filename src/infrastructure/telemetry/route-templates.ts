@@ -16,7 +16,8 @@ interface ExpressAppLike {
  * matches gets UNMATCHED_ROUTE, so random URLs cannot create series.
  */
 export class RouteTemplates {
-  private matchers: Array<{ template: string; methods: Record<string, boolean>; test: MatchFunction<object> }> | undefined;
+  private matchers:
+    Array<{ template: string; methods: Record<string, boolean>; test: MatchFunction<object> }> | undefined;
   private templates: Set<string> | undefined;
   private readonly wildcardMounts = new Set<string>();
 

@@ -54,7 +54,9 @@ export class TelemetryModule implements OnApplicationBootstrap {
   ) {
     const app = adapterHost.httpAdapter?.getInstance?.();
     if (!app) {
-      this.logger.warn('no HTTP adapter yet (app not built with NestFactory.create): HTTP metrics are not recorded');
+      this.logger.warn(
+        'no HTTP adapter yet (app not built with NestFactory.create): HTTP metrics are not recorded',
+      );
       return;
     }
     this.routes = new RouteTemplates(app);
@@ -69,7 +71,9 @@ export class TelemetryModule implements OnApplicationBootstrap {
    */
   onApplicationBootstrap(): void {
     if (!this.routes) return;
-    this.metrics.declareRateLimitedEndpoints(this.routes.handlerTemplates().filter((t) => !OPERATIONAL_PATHS.includes(t)));
+    this.metrics.declareRateLimitedEndpoints(
+      this.routes.handlerTemplates().filter((t) => !OPERATIONAL_PATHS.includes(t)),
+    );
   }
 
   /** Nest's shutdown hooks await the SDK flush before the process exits. */
