@@ -5,10 +5,10 @@
  * instrumentations can patch http, express, @nestjs/core, pg, ioredis and pino as they are first
  * required. Only telemetry modules are imported here. With OTEL_SDK_DISABLED=true it does nothing.
  */
+import './compile-cache';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { jsonLineSink } from './infrastructure/logging/json-line-sink';
 import { throttledDiagLogger } from './infrastructure/telemetry/diag-logger';
-import { startTelemetry } from './infrastructure/telemetry/sdk';
 import { TelemetryConfigError, telemetryDisabled } from './infrastructure/telemetry/telemetry-options';
 import { setTelemetryRuntime, type TelemetryRuntime } from './infrastructure/telemetry/telemetry-runtime';
 
@@ -19,6 +19,9 @@ function preload(): void {
   diag.setLogger(throttledDiagLogger(jsonLineSink('opentelemetry')), DiagLogLevel.WARN);
   let runtime: TelemetryRuntime;
   try {
+    // Required here, not imported: with OTEL_SDK_DISABLED=true the SDK's ~500 modules are not loaded.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startTelemetry } = require('./infrastructure/telemetry/sdk') as typeof import('./infrastructure/telemetry/sdk');
     runtime = startTelemetry();
   } catch (error) {
     if (!(error instanceof TelemetryConfigError)) throw error;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * The API's configuration: parsed and validated once from the environment, then provided to every
@@ -27,7 +28,11 @@ export interface AppConfig {
    * the compose secret PostgreSQL and its exporter share); used when the URL carries none.
    */
   readonly databasePassword: string | undefined;
-  /** PGlite data directory; undefined → in memory. */
+  /**
+   * PGlite data directory (PGLITE_DATA_DIR; default `.data/pglite` under the working directory, kept
+   * between starts so that only the first one creates the cluster); undefined → in memory
+   * (PGLITE_DATA_DIR=memory).
+   */
   readonly pgliteDataDir: string | undefined;
   /** Redis URL; undefined → in-process store. */
   readonly redisUrl: string | undefined;
@@ -120,7 +125,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     logLevel: text('LOG_LEVEL') ?? 'info',
     databaseUrl: text('DATABASE_URL'),
     databasePassword: secret('DATABASE_PASSWORD'),
-    pgliteDataDir: text('PGLITE_DATA_DIR'),
+    pgliteDataDir: pgliteDataDir(text('PGLITE_DATA_DIR')),
     redisUrl: text('REDIS_URL'),
     metricsToken,
     jwt: {
@@ -152,4 +157,11 @@ function parseNodeEnv(raw: string | undefined, problems: string[]): NodeEnv {
   if (value === 'development' || value === 'production' || value === 'test') return value;
   problems.push(`NODE_ENV must be development, production or test (got "${value}")`);
   return 'development';
+}
+
+/** Where embedded PostgreSQL keeps its data: `memory` for none, a path, or the git-ignored default. */
+export const DEFAULT_PGLITE_DATA_DIR = '.data/pglite';
+function pgliteDataDir(value: string | undefined): string | undefined {
+  if (value === 'memory') return undefined;
+  return resolve(value ?? DEFAULT_PGLITE_DATA_DIR);
 }
