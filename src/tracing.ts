@@ -21,7 +21,8 @@ function preload(): void {
   try {
     // Required here, not imported: with OTEL_SDK_DISABLED=true the SDK's ~500 modules are not loaded.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startTelemetry } = require('./infrastructure/telemetry/sdk') as typeof import('./infrastructure/telemetry/sdk');
+    const { startTelemetry } =
+      require('./infrastructure/telemetry/sdk') as typeof import('./infrastructure/telemetry/sdk');
     runtime = startTelemetry();
   } catch (error) {
     if (!(error instanceof TelemetryConfigError)) throw error;

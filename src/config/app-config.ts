@@ -48,7 +48,11 @@ export interface AppConfig {
   readonly throttle: { readonly ttlMs: number; readonly limit: number };
   readonly login: { readonly maxFailures: number; readonly lockMs: number };
   /** Several declined payments of one user within the window are a suspicious_payment risk event. */
-  readonly payments: { readonly currency: string; readonly declineThreshold: number; readonly declineWindowMs: number };
+  readonly payments: {
+    readonly currency: string;
+    readonly declineThreshold: number;
+    readonly declineWindowMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -64,7 +68,10 @@ export interface LoadedConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates `env`; throws one ConfigError naming every problem. */
-export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedConfig {
+export function loadConfig(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
 
@@ -91,7 +98,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
         if (!value) problems.push(`${name}_FILE (${file}) is empty`);
         return value || undefined;
       } catch (error) {
-        problems.push(`${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return undefined;
       }
     }
@@ -99,7 +108,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
 
   const bodyLimit = text('BODY_LIMIT') ?? '100kb';
-  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit))
+    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
 
   let jwtSecret = secret('JWT_SECRET');
   const metricsToken = secret('METRICS_TOKEN');
@@ -113,7 +123,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     jwtSecret = randomBytes(48).toString('base64url');
     generated = true;
     if (nodeEnv !== 'production') {
-      warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
+      warnings.push(
+        'JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)',
+      );
     }
   }
 

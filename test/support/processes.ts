@@ -50,9 +50,13 @@ export class ManagedProcess {
     const seen = this.lines.find((l) => pattern.test(l));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`${this.name}: no line matching ${pattern} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`${this.name}: no line matching ${pattern} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onLine = (line: string) => pattern.test(line) && done(undefined, line);
-      const onExit = () => done(new Error(`${this.name} exited before printing ${pattern}:\n${this.output()}`));
+      const onExit = () =>
+        done(new Error(`${this.name} exited before printing ${pattern}:\n${this.output()}`));
       const done = (error?: Error, line?: string) => {
         clearTimeout(timer);
         this.listeners = this.listeners.filter((l) => l !== onLine);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const SECRET = 'a'.repeat(32);
@@ -21,6 +22,12 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([expect.stringContaining('JWT_SECRET is not set')]);
   });
 
+  it('keeps embedded PostgreSQL in .data/pglite by default, elsewhere or in memory on request', () => {
+    expect(loadConfig({}).config.pgliteDataDir).toBe(join(process.cwd(), '.data', 'pglite'));
+    expect(loadConfig({ PGLITE_DATA_DIR: '/var/lib/mtv' }).config.pgliteDataDir).toBe('/var/lib/mtv');
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory' }).config.pgliteDataDir).toBeUndefined();
+  });
+
   it('refuses production without JWT_SECRET and METRICS_TOKEN, naming both in one message', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
@@ -31,9 +38,17 @@ describe('loadConfig', () => {
   });
 
   it('starts production with both secrets, and reads them from *_FILE (the file wins, trimmed)', () => {
-    const files: Record<string, string> = { '/run/secrets/jwt': `${'b'.repeat(40)}\n`, '/run/secrets/metrics': 'scrape-token\n' };
+    const files: Record<string, string> = {
+      '/run/secrets/jwt': `${'b'.repeat(40)}\n`,
+      '/run/secrets/metrics': 'scrape-token\n',
+    };
     const { config, warnings } = loadConfig(
-      { NODE_ENV: 'production', JWT_SECRET: SECRET, JWT_SECRET_FILE: '/run/secrets/jwt', METRICS_TOKEN_FILE: '/run/secrets/metrics' },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        JWT_SECRET_FILE: '/run/secrets/jwt',
+        METRICS_TOKEN_FILE: '/run/secrets/metrics',
+      },
       (path) => {
         if (!(path in files)) throw new Error(`ENOENT ${path}`);
         return files[path];
@@ -77,7 +92,9 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/x',
       redisUrl: 'redis://cache:6379',
     });
-    expect(() => loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' })).toThrow(
+    expect(() =>
+      loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' }),
+    ).toThrow(
       /NODE_ENV must be development, production or test.*BODY_LIMIT must look like.*PORT must be an integer.*LOGIN_MAX_FAILURES must be an integer/,
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
@@ -86,7 +103,10 @@ describe('loadConfig', () => {
   it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
     const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
     const { config } = loadConfig(
-      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
+      {
+        DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision',
+        DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password',
+      },
       (path) => files[path],
     );
     expect(config.databasePassword).toBe('pg-secret');
