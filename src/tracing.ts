@@ -20,8 +20,8 @@ function preload(): void {
   let runtime: TelemetryRuntime;
   try {
     // Required here, not imported: with OTEL_SDK_DISABLED=true the SDK's ~500 modules are not loaded.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startTelemetry } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('./infrastructure/telemetry/sdk') as typeof import('./infrastructure/telemetry/sdk');
     runtime = startTelemetry();
   } catch (error) {
