@@ -1,4 +1,10 @@
-import { MAX_HTTP_SERIES, METRICS, OTHER, UNMATCHED_ROUTE, type StateGaugeSource } from '@infrastructure/metrics';
+import {
+  MAX_HTTP_SERIES,
+  METRICS,
+  OTHER,
+  UNMATCHED_ROUTE,
+  type StateGaugeSource,
+} from '@infrastructure/metrics';
 import { MetricsHarness } from '../../support/metrics-harness';
 
 describe('MetricsService', () => {
