@@ -220,7 +220,7 @@ async function profileRows(
     const { api } = await startApi(
       name,
       { ...env, PGLITE_DATA_DIR: copyOf(template, work, name), BENCH_CPU_PROFILE: file },
-      ['--require', join(ROOT, 'bench', 'cpu-profile.cjs')],
+      ['--import', join(ROOT, 'bench', 'cpu-profile.mjs')],
     );
     await load(api, path); // warm-up, then a profile of exactly the measured round
     api.child.kill('SIGUSR2');

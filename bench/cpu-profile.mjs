@@ -1,10 +1,9 @@
-// Preload for the CPU-profile benchmark: profiles the whole process from start, and on SIGUSR2
+// Preload (--import) for the CPU-profile benchmark: profiles the whole process from start, and on SIGUSR2
 // writes the profile (Chrome .cpuprofile JSON) to $BENCH_CPU_PROFILE. A signal rather than
 // --cpu-prof because the API ends by re-raising SIGTERM, and a process killed by a signal writes no
 // --cpu-prof file.
-'use strict';
-const { Session } = require('node:inspector');
-const { renameSync, writeFileSync } = require('node:fs');
+import { renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 
 const session = new Session();
 session.connect();
