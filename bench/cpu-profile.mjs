@@ -1,4 +1,5 @@
-// Preload (--import) for the CPU-profile benchmark: profiles the whole process from start, and on SIGUSR2
+// Preload (--import) for the CPU-profile benchmark: profiles the whole process from start, and on SIGWINCH
+// (a signal whose default action is to ignore it, and which Nest's shutdown hooks do not listen to)
 // writes the profile (Chrome .cpuprofile JSON) to $BENCH_CPU_PROFILE. A signal rather than
 // --cpu-prof because the API ends by re-raising SIGTERM, and a process killed by a signal writes no
 // --cpu-prof file.
@@ -8,7 +9,7 @@ import { Session } from 'node:inspector';
 const session = new Session();
 session.connect();
 session.post('Profiler.enable', () => session.post('Profiler.start'));
-process.on('SIGUSR2', () => {
+process.on('SIGWINCH', () => {
   session.post('Profiler.stop', (error, result) => {
     if (error) return;
     const file = process.env.BENCH_CPU_PROFILE;
