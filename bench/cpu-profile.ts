@@ -33,7 +33,10 @@ function selfTime(profile: Profile, key: (n: ProfileNode) => string): Map<string
 function packageOf(url: string): string {
   if (!url) return 'node (native, GC, idle)';
   const i = url.lastIndexOf('node_modules/');
-  if (i < 0) return url.startsWith('node:') ? 'node' : url.includes('/dist/') ? 'app (dist)' : url;
+  if (i < 0) {
+    if (url.startsWith('node:inspector')) return 'node:inspector';
+    return url.startsWith('node:') ? 'node' : url.includes('/dist/') ? 'app (dist)' : url;
+  }
   const rest = url.slice(i + 'node_modules/'.length).split('/');
   return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
 }
@@ -68,12 +71,15 @@ export function topDifferences(
   const a = selfTime(JSON.parse(readFileSync(instrumentedFile, 'utf8')) as Profile, key);
   const b = selfTime(JSON.parse(readFileSync(baselineFile, 'utf8')) as Profile, key);
   const keys = new Set([...a.keys(), ...b.keys()]);
-  return [...keys]
-    .filter((k) => k !== '(idle)')
-    .map((k) => ({
-      key: k,
-      extraUs: (a.get(k) ?? 0) / instrumentedRequests - (b.get(k) ?? 0) / baselineRequests,
-    }))
-    .sort((x, y) => y.extraUs - x.extraUs)
-    .slice(0, top);
+  return (
+    [...keys]
+      // Idle time and the profiler's own serialisation (node:inspector) are not the API's work.
+      .filter((k) => k !== '(idle)' && !k.includes('node:inspector'))
+      .map((k) => ({
+        key: k,
+        extraUs: (a.get(k) ?? 0) / instrumentedRequests - (b.get(k) ?? 0) / baselineRequests,
+      }))
+      .sort((x, y) => y.extraUs - x.extraUs)
+      .slice(0, top)
+  );
 }

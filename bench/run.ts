@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
 import { join } from 'node:path';
 import { printTable, REPORTED, ROOT, type Row } from './lib.ts';
-import { apiBench } from './api.bench.ts';
+import { apiBench, profileBench } from './api.bench.ts';
 import { memoryBench } from './memory.bench.ts';
 import { recordBench } from './record.bench.ts';
 import { scrapeBench } from './scrape.bench.ts';
@@ -28,6 +28,12 @@ async function main(): Promise<void> {
     printTable(
       'Per request and startup (real API, autocannon on loopback)',
       (sections.api = await apiBench()),
+    );
+
+  if (want('profile'))
+    printTable(
+      'Where the tracing CPU goes (self time per request)',
+      (sections.profile = await profileBench()),
     );
 
   const machine = {
