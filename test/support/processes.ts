@@ -6,17 +6,15 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
  * so that `stopAll` in an afterAll (or the exit hook below) leaves nothing running, also on failure.
  */
 export class ManagedProcess {
+  readonly name: string;
   readonly child: ChildProcess;
   private readonly lines: string[] = [];
   private readonly exited: Promise<number | null>;
   private listeners: Array<(line: string) => void> = [];
 
-  constructor(
-    readonly name: string,
-    command: string,
-    args: readonly string[],
-    options: SpawnOptions = {},
-  ) {
+  // No parameter properties: scripts that import this file run under Node's type stripping.
+  constructor(name: string, command: string, args: readonly string[], options: SpawnOptions = {}) {
+    this.name = name;
     this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
