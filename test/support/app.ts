@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/common/configure-app';
+import { ApiHttpAdapter } from '../../src/common/http-adapter';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { freshPgliteDataDir, removePgliteDataDir } from './pglite-template';
 
@@ -57,7 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const pgliteDir = env.DATABASE_URL || env.PGLITE_DATA_DIR ? undefined : freshPgliteDataDir();
   if (pgliteDir) env.PGLITE_DATA_DIR = pgliteDir;
   const { config } = loadConfig(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), {
     bufferLogs: true,
     // A failing start rejects (the test shows why) instead of exiting the jest worker.
     abortOnError: false,
