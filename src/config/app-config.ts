@@ -29,8 +29,15 @@ export interface AppConfig {
   readonly databasePassword: string | undefined;
   /** PGlite data directory; undefined → in memory. */
   readonly pgliteDataDir: string | undefined;
-  /** Redis URL; undefined → in-process store. */
+  /** Redis URL; undefined → in-process store. Its user may be in the URL (redis://user@host:port). */
   readonly redisUrl: string | undefined;
+  /** Redis password kept out of the URL (REDIS_PASSWORD or the file REDIS_PASSWORD_FILE); used when the URL carries none. */
+  readonly redisPassword: string | undefined;
+  /**
+   * HTTPS: PEM certificate chain and private key (TLS_CERT_FILE, TLS_KEY_FILE, read at start); both
+   * or neither. Undefined → plain HTTP (the API alone in development; every stack sets them).
+   */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
   /** Bearer token required by GET /metrics when set (METRICS_TOKEN or METRICS_TOKEN_FILE). */
   readonly metricsToken: string | undefined;
   readonly jwt: {
@@ -43,7 +50,11 @@ export interface AppConfig {
   readonly throttle: { readonly ttlMs: number; readonly limit: number };
   readonly login: { readonly maxFailures: number; readonly lockMs: number };
   /** Several declined payments of one user within the window are a suspicious_payment risk event. */
-  readonly payments: { readonly currency: string; readonly declineThreshold: number; readonly declineWindowMs: number };
+  readonly payments: {
+    readonly currency: string;
+    readonly declineThreshold: number;
+    readonly declineWindowMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -59,7 +70,10 @@ export interface LoadedConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates `env`; throws one ConfigError naming every problem. */
-export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedConfig {
+export function loadConfig(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
 
@@ -86,7 +100,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
         if (!value) problems.push(`${name}_FILE (${file}) is empty`);
         return value || undefined;
       } catch (error) {
-        problems.push(`${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return undefined;
       }
     }
@@ -94,7 +110,26 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
 
   const bodyLimit = text('BODY_LIMIT') ?? '100kb';
-  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit))
+    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+
+  const tlsFiles = (): AppConfig['tls'] => {
+    const certFile = text('TLS_CERT_FILE');
+    const keyFile = text('TLS_KEY_FILE');
+    if (!certFile && !keyFile) return undefined;
+    if (!certFile || !keyFile) {
+      problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together (HTTPS needs both)');
+      return undefined;
+    }
+    try {
+      return { cert: readFile(certFile), key: readFile(keyFile) };
+    } catch (error) {
+      problems.push(
+        `TLS_CERT_FILE/TLS_KEY_FILE cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  };
 
   let jwtSecret = secret('JWT_SECRET');
   const metricsToken = secret('METRICS_TOKEN');
@@ -108,7 +143,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     jwtSecret = randomBytes(48).toString('base64url');
     generated = true;
     if (nodeEnv !== 'production') {
-      warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
+      warnings.push(
+        'JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)',
+      );
     }
   }
 
@@ -122,6 +159,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     databasePassword: secret('DATABASE_PASSWORD'),
     pgliteDataDir: text('PGLITE_DATA_DIR'),
     redisUrl: text('REDIS_URL'),
+    redisPassword: secret('REDIS_PASSWORD'),
+    tls: tlsFiles(),
     metricsToken,
     jwt: {
       secret: jwtSecret,

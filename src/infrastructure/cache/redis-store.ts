@@ -16,10 +16,16 @@ export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;
   private readonly client: Redis;
 
-  constructor(url: string, onError: (error: Error) => void) {
+  constructor(url: string, onError: (error: Error) => void, password?: string) {
     // Fail a command quickly while Redis is unreachable instead of queueing requests behind it;
     // the client keeps reconnecting in the background.
-    this.client = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000, enableAutoPipelining: true });
+    // A password in the URL wins; otherwise the one from REDIS_PASSWORD(_FILE) (the user is the URL's).
+    this.client = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5_000,
+      enableAutoPipelining: true,
+      ...(password && !new URL(url).password ? { password } : {}),
+    });
     this.client.on('error', onError);
   }
 
@@ -46,7 +52,10 @@ export class RedisStore implements CacheStore {
   }
 
   async incr(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }> {
-    const [value, ttl] = (await this.client.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlMs)))) as [number, number];
+    const [value, ttl] = (await this.client.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlMs)))) as [
+      number,
+      number,
+    ];
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 
