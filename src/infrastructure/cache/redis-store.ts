@@ -19,12 +19,19 @@ export class RedisStore implements CacheStore {
   constructor(url: string, onError: (error: Error) => void, password?: string) {
     // Fail a command quickly while Redis is unreachable instead of queueing requests behind it;
     // the client keeps reconnecting in the background.
-    // A password in the URL wins; otherwise the one from REDIS_PASSWORD(_FILE) (the user is the URL's).
-    this.client = new Redis(url, {
+    // A password in the URL wins; otherwise the one from REDIS_PASSWORD(_FILE) with the URL's user.
+    // ioredis lets the URL's (empty) password override the options: the credentials move to options.
+    const parsed = new URL(url);
+    const credentials =
+      password && !parsed.password
+        ? { username: decodeURIComponent(parsed.username) || undefined, password }
+        : {};
+    if (credentials.password) parsed.username = '';
+    this.client = new Redis(credentials.password ? parsed.toString() : url, {
       maxRetriesPerRequest: 1,
       connectTimeout: 5_000,
       enableAutoPipelining: true,
-      ...(password && !new URL(url).password ? { password } : {}),
+      ...credentials,
     });
     this.client.on('error', onError);
   }
