@@ -31,9 +31,17 @@ describe('loadConfig', () => {
   });
 
   it('starts production with both secrets, and reads them from *_FILE (the file wins, trimmed)', () => {
-    const files: Record<string, string> = { '/run/secrets/jwt': `${'b'.repeat(40)}\n`, '/run/secrets/metrics': 'scrape-token\n' };
+    const files: Record<string, string> = {
+      '/run/secrets/jwt': `${'b'.repeat(40)}\n`,
+      '/run/secrets/metrics': 'scrape-token\n',
+    };
     const { config, warnings } = loadConfig(
-      { NODE_ENV: 'production', JWT_SECRET: SECRET, JWT_SECRET_FILE: '/run/secrets/jwt', METRICS_TOKEN_FILE: '/run/secrets/metrics' },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        JWT_SECRET_FILE: '/run/secrets/jwt',
+        METRICS_TOKEN_FILE: '/run/secrets/metrics',
+      },
       (path) => {
         if (!(path in files)) throw new Error(`ENOENT ${path}`);
         return files[path];
@@ -77,7 +85,9 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/x',
       redisUrl: 'redis://cache:6379',
     });
-    expect(() => loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' })).toThrow(
+    expect(() =>
+      loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' }),
+    ).toThrow(
       /NODE_ENV must be development, production or test.*BODY_LIMIT must look like.*PORT must be an integer.*LOGIN_MAX_FAILURES must be an integer/,
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
@@ -86,10 +96,42 @@ describe('loadConfig', () => {
   it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
     const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
     const { config } = loadConfig(
-      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
+      {
+        DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision',
+        DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password',
+      },
       (path) => files[path],
     );
     expect(config.databasePassword).toBe('pg-secret');
     expect(config.databaseUrl).toBe('postgres://mytelevision@postgres:5432/mytelevision');
+  });
+
+  it('serves HTTPS from TLS_CERT_FILE + TLS_KEY_FILE (both or neither) and reads the Redis password from a file', () => {
+    const files: Record<string, string> = {
+      '/tls/server.crt': 'CERT PEM',
+      '/tls/server.key': 'KEY PEM',
+      '/run/secrets/redis': 'redis-pass\n',
+    };
+    const readFile = (path: string) => {
+      if (!(path in files)) throw new Error(`ENOENT ${path}`);
+      return files[path];
+    };
+    expect(loadConfig({}).config).toMatchObject({ tls: undefined, redisPassword: undefined });
+    const { config } = loadConfig(
+      {
+        TLS_CERT_FILE: '/tls/server.crt',
+        TLS_KEY_FILE: '/tls/server.key',
+        REDIS_PASSWORD_FILE: '/run/secrets/redis',
+      },
+      readFile,
+    );
+    expect(config.tls).toEqual({ cert: 'CERT PEM', key: 'KEY PEM' });
+    expect(config.redisPassword).toBe('redis-pass');
+    expect(() => loadConfig({ TLS_CERT_FILE: '/tls/server.crt' }, readFile)).toThrow(
+      /TLS_CERT_FILE and TLS_KEY_FILE go together/,
+    );
+    expect(() =>
+      loadConfig({ TLS_CERT_FILE: '/tls/server.crt', TLS_KEY_FILE: '/missing' }, readFile),
+    ).toThrow(/TLS_CERT_FILE\/TLS_KEY_FILE cannot be read: ENOENT \/missing/);
   });
 });
