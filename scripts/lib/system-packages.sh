@@ -2,7 +2,8 @@
 # (idempotent: only what is missing, one apt-get call).
 # shellcheck shell=bash
 # Prometheus and Alertmanager are not among them: scripts/lib/go-tools.sh builds the versions compose ships.
-MTV_DEBIAN_PACKAGES=(postgresql redis-server
+# openssl: the private CA and server certificates (scripts/tls/make-certs.sh).
+MTV_DEBIAN_PACKAGES=(postgresql redis-server openssl
   prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter)
 
 mtv_ensure_system_packages() {
