@@ -1,4 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { credentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -47,6 +48,9 @@ let workDir: string;
 let tracesFile: string;
 const store = new MetricStore();
 
+/** gRPC over TLS, trusting the Collector's CA (as the API does with OTEL_EXPORTER_OTLP_CERTIFICATE). */
+const tlsTo = (c: RunningCollector) => credentials.createSsl(readFileSync(c.caFile));
+
 async function scrape(url: string): Promise<string> {
   const response = await fetch(url);
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
@@ -75,7 +79,7 @@ beforeAll(async () => {
   });
   const push = new PeriodicExportingMetricReader({
     metricProducers: [producer],
-    exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc }),
+    exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
     // Pushed explicitly by forceFlush below; the interval only has to be longer than the test.
     exportIntervalMillis: 600_000,
   });
@@ -88,7 +92,9 @@ beforeAll(async () => {
   tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: collector.urls.otlpGrpc }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
+      }),
     ],
   });
 });
