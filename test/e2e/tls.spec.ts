@@ -10,6 +10,9 @@ import { httpRequestText } from '../../scripts/stack/https-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import { statusDocument } from '../../scripts/stack/status-json.ts';
 import { readDeliveries } from '../support/notifications';
+import { freePorts } from '../support/ports';
+import { ManagedProcess } from '../support/processes';
+import { tool } from '../support/tools';
 import {
   alertmanagerHeaders,
   alertmanagerUrl,
@@ -318,5 +321,68 @@ describe('Prometheus and Alertmanager over HTTPS', () => {
     expect(readFileSync(join(stack!.layout.logs, 'alertmanager.log'), 'utf8')).not.toMatch(
       /Notify.*(failed|x509)/,
     );
+  }, 120_000);
+});
+
+describe('Alertmanager cluster traffic', () => {
+  it('with the single node’s TLS files, two peers gossip over mutual TLS; a peer with another CA’s certificate is refused', async () => {
+    const web = stack!.layout.web;
+    const [webA, gossipA, webB, gossipB, webC, gossipC] = await freePorts(6);
+    const work = mkdtempSync(join(tmpdir(), 'mtv-am-cluster-'));
+    // A third peer whose cluster TLS file points at the other CA's certificate and key.
+    const rogue = join(work, 'rogue');
+    execFileSync('mkdir', ['-p', rogue]);
+    for (const f of ['ca.crt', 'server.crt', 'server.key']) execFileSync('cp', [join(otherCaDir, f), rogue]);
+    execFileSync('cp', [
+      join(REPO_ROOT, 'monitoring', 'alertmanager', 'cluster-tls.yml'),
+      join(rogue, 'cluster.yml'),
+    ]);
+    const config = join(work, 'am.yml');
+    execFileSync('sh', ['-c', `printf 'route:\n  receiver: x\nreceivers:\n  - name: x\n' > ${config}`]);
+    const peer = (name: string, webPort: number, gossip: number, join_: number, clusterTls: string) =>
+      new ManagedProcess(`alertmanager-${name}`, tool('alertmanager'), [
+        `--config.file=${config}`,
+        `--storage.path=${join(work, name)}`,
+        `--web.listen-address=127.0.0.1:${webPort}`,
+        `--web.config.file=${join(web, 'alertmanager.yml')}`,
+        `--cluster.tls-config=${clusterTls}`,
+        `--cluster.listen-address=127.0.0.1:${gossip}`,
+        `--cluster.peer=127.0.0.1:${join_}`,
+      ]);
+    const peers = [
+      peer('a', webA, gossipA, gossipB, join(web, 'alertmanager-cluster.yml')),
+      peer('b', webB, gossipB, gossipA, join(web, 'alertmanager-cluster.yml')),
+      peer('c', webC, gossipC, gossipA, join(rogue, 'cluster.yml')),
+    ];
+    const auth = {
+      user: 'prometheus',
+      password: readFileSync(join(stack!.layout.secrets, 'alertmanager_basic_auth_password'), 'utf8'),
+    };
+    try {
+      const members = await waitFor(
+        'two peers in the cluster',
+        async () => {
+          const res = await httpRequestText(`https://127.0.0.1:${webA}/api/v2/status`, {
+            ca,
+            basicAuth: auth,
+          });
+          const status = JSON.parse(res.body) as {
+            cluster: { status: string; peers: { address: string }[] };
+          };
+          const addresses = status.cluster.peers.map((p) => p.address).sort();
+          return status.cluster.status === 'ready' && addresses.length === 2 && addresses;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+      expect(members).toEqual([`127.0.0.1:${gossipA}`, `127.0.0.1:${gossipB}`].sort());
+      // The rogue peer's handshake is refused (certificate of another CA), and a and b stay two.
+      await peers[2].waitForLine(/join.*(tls|certificate|x509)/i, 30_000);
+      const res = await httpRequestText(`https://127.0.0.1:${webA}/api/v2/status`, { ca, basicAuth: auth });
+      const after = (JSON.parse(res.body) as { cluster: { peers: { address: string }[] } }).cluster.peers;
+      expect(after.map((p) => p.address)).not.toContain(`127.0.0.1:${gossipC}`);
+    } finally {
+      await Promise.all(peers.map((p) => p.stop()));
+      rmSync(work, { recursive: true, force: true });
+    }
   }, 120_000);
 });
