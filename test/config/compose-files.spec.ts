@@ -391,7 +391,10 @@ describe('service settings the SPEC and the seed require', () => {
       GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
-      GF_SERVER_ROOT_URL: 'http://localhost:3001',
+      GF_SERVER_ROOT_URL: 'https://localhost:3001',
+      GF_SERVER_PROTOCOL: 'https',
+      GF_SERVER_CERT_FILE: '/etc/grafana/tls/server.crt',
+      GF_SERVER_CERT_KEY: '/etc/grafana/tls/server.key',
     });
     expect(env).not.toHaveProperty('GF_SECURITY_ADMIN_PASSWORD');
     expect(env.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^redis-datasource@\d+\.\d+\.\d+$/);
