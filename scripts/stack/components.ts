@@ -14,7 +14,7 @@ import {
 } from './postgres.ts';
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
-import { goToolPath } from '../lib/versions.ts';
+import { cacheDir, goToolPath, prometheusUiDir, version } from '../lib/versions.ts';
 import { ensureTls, type StackTls } from './tls.ts';
 import { renderWebConfigs } from './web-config.ts';
 
@@ -73,16 +73,13 @@ export interface Component {
 
 export const DATABASE = 'mytelevision';
 export const DATABASE_USER = 'mytelevision';
-// The version compose pins (ghcr.io/google/cadvisor); scripts/stack/cadvisor.sh builds it when it can.
-export const CADVISOR_VERSION = 'v0.54.0';
-
-const MTV_CACHE_DIR = () =>
-  process.env.MTV_CACHE_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(process.env.HOME || '/root', '.cache'), 'mytelevision');
-
-/** The cAdvisor binary built by scripts/stack/cadvisor.sh, when it could be built on this host. */
-export function cadvisorBinary(): string | undefined {
-  const path = join(MTV_CACHE_DIR(), 'go-tools', `cadvisor-${CADVISOR_VERSION}`, 'cadvisor');
+/**
+ * The cAdvisor binary scripts/stack/cadvisor.sh builds at versions.env's CADVISOR_VERSION (the
+ * compose image's release), when it could be built on this host.
+ */
+export function cadvisorBinary(root: string): string | undefined {
+  const release = `v${version(root, 'CADVISOR_VERSION')}`;
+  const path = join(cacheDir(), 'go-tools', `cadvisor-${release}`, 'cadvisor');
   return existsSync(path) ? path : undefined;
 }
 
@@ -127,7 +124,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
   };
   // verify-full: TLS, and the server's certificate must be the CA's for 127.0.0.1.
   const pgTls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}`;
-  const cadvisor = cadvisorBinary();
+  const cadvisor = cadvisorBinary(root);
   const node = process.execPath;
   const web = (name: string) => join(layout.web, name);
   const ca = () => readFileSync(tls.caFile);
@@ -251,7 +248,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
         },
       ],
       command: () => ({
-        command: 'prometheus-node-exporter',
+        command: goToolPath(root, 'node_exporter'),
         args: [
           `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
           `--web.config.file=${web('exporters.yml')}`,
@@ -278,7 +275,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address:
       // the pg_monitor role over TLS, not the application's owner.
       command: () => ({
-        command: 'prometheus-postgres-exporter',
+        command: goToolPath(root, 'postgres_exporter'),
         args: [
           `--web.listen-address=127.0.0.1:${ports.postgresExporter}`,
           `--web.config.file=${web('exporters.yml')}`,
@@ -306,6 +303,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           credentials: { type: 'none', reason: 'redis_exporter 1.45 (Debian) has no authentication option' },
         },
       ],
+      // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
       // The read-only ACL user; REDIS_USER/REDIS_PASSWORD as in compose.
       command: () => ({
         command: 'prometheus-redis-exporter',
@@ -565,6 +563,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       },
       command: () => ({
         command: goToolPath(root, 'prometheus'),
+        // The UI bundle is served from ./static of a directory named `ui` (no builtinassets build).
+        cwd: prometheusUiDir(root),
         args: [
           `--config.file=${join(layout.prometheus, 'prometheus.yml')}`,
           `--storage.tsdb.path=${join(layout.prometheus, 'data')}`,

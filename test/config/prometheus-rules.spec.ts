@@ -16,7 +16,7 @@ import { loadRules, recordingRuleNames, RULES_DIR } from '../support/known-metri
 import { runTool, tool } from '../support/tools';
 
 /**
- * The Prometheus configuration checked by Prometheus's own tool (Debian's promtool 2.42):
+ * The Prometheus configuration checked by Prometheus's own tool (promtool at versions.env's PROMETHEUS_VERSION):
  * prometheus.yml loads with its target and secret files, every rule file is valid, every unit test
  * passes, and the unit tests cover every alert (firing, not yet at the `for:` edge, silent).
  */
