@@ -11,6 +11,8 @@
 #   server.crt  the server certificate (also a client one: Alertmanager peers use it both ways),
 #               signed by the CA, for localhost, 127.0.0.1, ::1 and every
 #               compose service name below plus each extra NAME given
+#               The file holds the chain (server certificate, then the CA's), so clients that match
+#               the CA's key in the presented chain (Chromium's SPKI list) see it
 #   server.key  its private key (0600)
 # An existing pair is kept while it is valid for at least one more day (so `up` is idempotent and
 # clients keep trusting the same CA); an expired or missing one is re-issued by the same CA.
@@ -36,6 +38,7 @@ if [ ! -s ca.crt ] || [ ! -s ca.key ] || ! openssl x509 -checkend 86400 -noout -
 fi
 
 if [ -s server.crt ] && [ -s server.key ] &&
+  [ "$(grep -c 'BEGIN CERTIFICATE' server.crt)" -ge 2 ] &&
   openssl x509 -checkend 86400 -noout -in server.crt >/dev/null 2>&1 &&
   openssl verify -CAfile ca.crt server.crt >/dev/null 2>&1; then
   exit 0
@@ -54,8 +57,9 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256
   -keyout server.key -out server.csr -subj "/O=MyTelevision/CN=mytelevision" 2>/dev/null
 # 825 days: the longest validity clients accept for a server certificate.
 openssl x509 -req -sha256 -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 825 \
-  -extfile "$ext" -out server.crt 2>/dev/null
-rm -f ca.srl
+  -extfile "$ext" -out server.leaf.crt 2>/dev/null
+cat server.leaf.crt ca.crt >server.crt
+rm -f ca.srl server.leaf.crt
 chmod 644 ca.crt server.crt
 chmod 600 ca.key server.key
 echo "make-certs: issued $dir/server.crt ($san), trusted through $dir/ca.crt"
