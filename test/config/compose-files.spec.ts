@@ -400,7 +400,7 @@ describe('service settings the SPEC and the seed require', () => {
     );
   });
 
-  it('the API runs in production, on 0.0.0.0, with secrets as files and the Collector as OTLP endpoint', () => {
+  it('the API runs in production, on 0.0.0.0, with secrets as files, the sandbox gateway named explicitly and the Collector as OTLP endpoint', () => {
     expect(base.services.api.environment).toMatchObject({
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
@@ -410,6 +410,7 @@ describe('service settings the SPEC and the seed require', () => {
       REDIS_PASSWORD_FILE: '/run/secrets/redis_api_password',
       JWT_SECRET_FILE: '/run/secrets/jwt_secret',
       METRICS_TOKEN_FILE: '/run/secrets/metrics_token',
+      PAYMENT_GATEWAY: 'sandbox',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel-collector:4317',
       NODE_EXTRA_CA_CERTS: '/tls/ca.crt',
     });
