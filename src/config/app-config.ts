@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { weakSecretReason } from './secret-strength';
 
@@ -33,7 +34,11 @@ export interface AppConfig {
    * the compose secret PostgreSQL and its exporter share); used when the URL carries none.
    */
   readonly databasePassword: string | undefined;
-  /** PGlite data directory; undefined → in memory. */
+  /**
+   * PGlite data directory (PGLITE_DATA_DIR; default `.data/pglite` under the working directory, kept
+   * between starts so that only the first one creates the cluster); undefined → in memory
+   * (PGLITE_DATA_DIR=memory).
+   */
   readonly pgliteDataDir: string | undefined;
   /** Redis URL; undefined → in-process store. Its user may be in the URL (redis://user@host:port). */
   readonly redisUrl: string | undefined;
@@ -200,7 +205,7 @@ export function loadConfig(
     logLevel: text('LOG_LEVEL') ?? 'info',
     databaseUrl: text('DATABASE_URL'),
     databasePassword: secret('DATABASE_PASSWORD'),
-    pgliteDataDir: text('PGLITE_DATA_DIR'),
+    pgliteDataDir: pgliteDataDir(text('PGLITE_DATA_DIR')),
     redisUrl: text('REDIS_URL'),
     redisPassword: secret('REDIS_PASSWORD'),
     tls: tlsFiles(),
@@ -283,4 +288,11 @@ function parseNodeEnv(raw: string | undefined, problems: string[]): NodeEnv {
   if (value === 'development' || value === 'production' || value === 'test') return value;
   problems.push(`NODE_ENV must be development, production or test (got "${value}")`);
   return 'development';
+}
+
+/** Where embedded PostgreSQL keeps its data: `memory` for none, a path, or the git-ignored default. */
+export const DEFAULT_PGLITE_DATA_DIR = '.data/pglite';
+function pgliteDataDir(value: string | undefined): string | undefined {
+  if (value === 'memory') return undefined;
+  return resolve(value ?? DEFAULT_PGLITE_DATA_DIR);
 }

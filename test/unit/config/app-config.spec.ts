@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const SECRET = 'a'.repeat(32);
@@ -28,6 +29,12 @@ describe('loadConfig', () => {
     expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({}).config.jwt.secret).not.toBe(config.jwt.secret);
     expect(warnings).toEqual([expect.stringContaining('JWT_SECRET is not set')]);
+  });
+
+  it('keeps embedded PostgreSQL in .data/pglite by default, elsewhere or in memory on request', () => {
+    expect(loadConfig({}).config.pgliteDataDir).toBe(join(process.cwd(), '.data', 'pglite'));
+    expect(loadConfig({ PGLITE_DATA_DIR: '/var/lib/mtv' }).config.pgliteDataDir).toBe('/var/lib/mtv');
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory' }).config.pgliteDataDir).toBeUndefined();
   });
 
   it('refuses production without JWT_SECRET and METRICS_TOKEN, naming both in one message', () => {
