@@ -93,6 +93,18 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
     return {
       name,
       url: local(httpPort),
+      endpoints: [
+        {
+          name: 'web',
+          url: local(httpPort),
+          tls: false,
+          // Not done yet: the Thanos components run without TLS or authentication (loopback only).
+          credentials: {
+            type: 'none',
+            reason: 'Thanos runs without TLS or authentication natively (loopback only)',
+          },
+        },
+      ],
       prepare: () => {
         mkdirSync(dir, { recursive: true });
         writeObjstoreConfig(thanos);

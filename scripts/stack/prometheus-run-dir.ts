@@ -1,11 +1,13 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 import { prometheusReplicaConfig, type PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 
 /**
  * The native Prometheus run directory (monitoring/prometheus/README.md "One file, two stacks"):
- * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours.
+ * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours,
+ * tls/ links to the stack's CA (prometheus.yml verifies every target with tls/ca.crt).
  * Only when other global intervals are asked for (the end-to-end tests) is prometheus.yml a
  * rendered copy whose `global` intervals differ, and nothing else.
  */
@@ -66,7 +68,9 @@ export interface PrometheusRunDirOptions {
   readonly dir: string;
   readonly ports: StackPorts;
   readonly cadvisor: boolean;
-  readonly metricsToken: string;
+  readonly secrets: StackSecrets;
+  /** The stack's tls/ dir (ca.crt). */
+  readonly tlsDir: string;
   readonly intervals: PrometheusIntervals;
   /** Jobs with other targets than the single stack's (HA: both APIs, every Alertmanager node…). */
   readonly targets?: Readonly<Record<string, readonly number[]>>;
@@ -96,6 +100,7 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
     link(join(shipped, 'prometheus.yml'), config);
   }
   link(join(shipped, 'rules'), join(dir, 'rules'));
+  link(options.tlsDir, join(dir, 'tls'));
   const targets: Record<string, readonly number[]> = Object.fromEntries(
     Object.entries(prometheusTargets(options.ports, options.cadvisor)).map(([job, port]) => [
       job,
@@ -110,9 +115,13 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   }
   const secret = (name: string, value: string) =>
     writeFileSync(join(dir, 'secrets', name), value, { mode: 0o600 });
-  secret('metrics_token', options.metricsToken);
-  // No web config natively (loopback only): basic-auth headers are sent with an empty password and ignored.
-  secret('prometheus_basic_auth_password', '');
-  secret('alertmanager_basic_auth_password', '');
+  // The same credentials as the web configs of the stack (copies: Prometheus reads them relative to its config).
+  secret('metrics_token', options.secrets.metricsToken);
+  for (const name of [
+    'prometheus_basic_auth_password',
+    'alertmanager_basic_auth_password',
+    'exporters_basic_auth_password',
+  ] as const)
+    secret(name, options.secrets.read(name));
   return config;
 }

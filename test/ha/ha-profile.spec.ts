@@ -5,7 +5,14 @@ import type { Stack } from '../../scripts/stack/stack.ts';
 import { goToolPath } from '../../scripts/lib/versions.ts';
 import { readDeliveries } from '../support/notifications';
 import { freePorts } from '../support/ports';
-import { REPO_ROOT, startTestStack, stopTestStack, TEST_INTERVAL } from '../support/stack';
+import {
+  alertmanagerHeaders,
+  alertmanagerUrl,
+  REPO_ROOT,
+  startTestStack,
+  stopTestStack,
+  TEST_INTERVAL,
+} from '../support/stack';
 import {
   apiUrls,
   bucketOnlyQuery,
@@ -102,9 +109,9 @@ describe('one API instance stopped', () => {
     expect(firing.map((r) => r.metric.instance)).toEqual([downInstance]);
     // What Alertmanager holds: one APIDown alert (both replicas send it; `replica` is dropped).
     const held = (await (
-      await fetch(
-        `http://127.0.0.1:${stack!.ports.alertmanager}/api/v2/alerts?filter=alertname%3D%22APIDown%22`,
-      )
+      await fetch(`${alertmanagerUrl(stack!)}/api/v2/alerts?filter=alertname%3D%22APIDown%22`, {
+        headers: alertmanagerHeaders(stack!),
+      })
     ).json()) as { labels: Record<string, string> }[];
     expect(held.map((x) => x.labels.instance)).toEqual([downInstance]);
     expect(held[0].labels).not.toHaveProperty('replica');
@@ -217,7 +224,7 @@ describe('the Alertmanager node that would send is SIGKILLed', () => {
     const startsAt = new Date();
     const postedAt = Date.now();
     // Prometheus sends every alert to every node; so does this test, and keeps re-sending.
-    const sendToAll = () => Promise.all(nodes.map((n) => postAlert(n.url, labels, startsAt)));
+    const sendToAll = () => Promise.all(nodes.map((n) => postAlert(n, labels, startsAt)));
     expect(await sendToAll()).toEqual([true, true, true]);
     await stack!.kill(sender.component);
     const resend = setInterval(() => void sendToAll(), 5000);

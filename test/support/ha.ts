@@ -3,6 +3,7 @@ import { ApiClient } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import type { HaPorts } from '../../scripts/stack/ports.ts';
 import { readNotifications } from '../../scripts/stack/notification-sinks.ts';
+import { alertmanagerHeaders } from './stack';
 
 /** Helpers of the HA tests (test/ha): Thanos Query's raw samples, a two-instance client, Alertmanager cluster state. */
 
@@ -12,8 +13,8 @@ export const haPorts = (stack: Stack): HaPorts => {
 };
 export const queryUrl = (stack: Stack) => `http://127.0.0.1:${haPorts(stack).thanosQueryHttp}`;
 export const apiUrls = (stack: Stack) => [
-  `http://127.0.0.1:${stack.ports.api}`,
-  `http://127.0.0.1:${haPorts(stack).apiB}`,
+  `https://127.0.0.1:${stack.ports.api}`,
+  `https://127.0.0.1:${haPorts(stack).apiB}`,
 ];
 
 export interface RawSeries {
@@ -107,12 +108,15 @@ export class TwoInstanceTraffic {
 export interface ClusterNode {
   readonly component: string;
   readonly url: string;
+  /** Basic auth of the Alertmanager web config. */
+  readonly headers: Record<string, string>;
   readonly name: string;
   readonly peers: string[];
 }
 
 /** Each Alertmanager node's gossip name and the peers it sees. */
 export async function clusterNodes(stack: Stack): Promise<ClusterNode[]> {
+  const headers = alertmanagerHeaders(stack);
   const ha = haPorts(stack);
   const nodes: [string, number][] = [
     ['alertmanager', stack.ports.alertmanager],
@@ -121,11 +125,17 @@ export async function clusterNodes(stack: Stack): Promise<ClusterNode[]> {
   ];
   return Promise.all(
     nodes.map(async ([component, port]) => {
-      const url = `http://127.0.0.1:${port}`;
-      const status = (await (await fetch(`${url}/api/v2/status`)).json()) as {
+      const url = `https://127.0.0.1:${port}`;
+      const status = (await (await fetch(`${url}/api/v2/status`, { headers })).json()) as {
         cluster: { name: string; peers: { name: string }[] };
       };
-      return { component, url, name: status.cluster.name, peers: status.cluster.peers.map((p) => p.name) };
+      return {
+        component,
+        url,
+        headers,
+        name: status.cluster.name,
+        peers: status.cluster.peers.map((p) => p.name),
+      };
     }),
   );
 }
@@ -154,14 +164,14 @@ export async function notificationSenders(
 
 /** Posts one alert to an Alertmanager, as Prometheus does (fails quietly when the node is down). */
 export async function postAlert(
-  url: string,
+  node: ClusterNode,
   labels: Record<string, string>,
   startsAt: Date,
 ): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/api/v2/alerts`, {
+    const res = await fetch(`${node.url}/api/v2/alerts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...node.headers },
       body: JSON.stringify([
         {
           labels,
