@@ -12,7 +12,7 @@ export const RECORDED = {
   httpP95: 'job:mytelevision_http_request_duration_seconds:p95_rate5m',
   httpP99: 'job:mytelevision_http_request_duration_seconds:p99_rate5m',
   httpP95ByPath: 'job_path:mytelevision_http_request_duration_seconds:p95_rate5m',
-  failedLoginRate1m: 'job:mytelevision_auth_failed_login:rate1m',
+  failedLoginRate2m: 'job:mytelevision_auth_failed_login:rate2m',
   failedLoginRateByReason: 'job_reason:mytelevision_auth_failed_login:rate5m',
   loginRateByProviderStatus: 'job_provider_status:mytelevision_auth_login:rate5m',
   tokenExpiredIncrease5m: 'job:mytelevision_auth_token_expired:increase5m',
