@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Extra environment of the API (e.g. OTEL_METRICS_EXPORTER=otlp) and of the Collector. */
   readonly apiEnv?: Readonly<Record<string, string>>;
   readonly collectorEnv?: Readonly<Record<string, string>>;
+  /** Renderer variables for Alertmanager (tests: ALERTMANAGER_GROUP_WAIT etc., a failing SMTP). */
+  readonly alertmanagerEnv?: Readonly<Record<string, string>>;
   /** fsync off etc. for throw-away stacks (tests); the developer stack keeps PostgreSQL durable. */
   readonly fastDurability?: boolean;
 }
@@ -175,6 +177,18 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       }),
       ready: () => httpOk(local(ports.redisExporter, '/metrics')),
     },
+    {
+      // API liveness in both metric modes (job api-liveness): compose runs the same config file.
+      name: 'blackbox-exporter',
+      command: () => ({
+        command: 'prometheus-blackbox-exporter',
+        args: [
+          `--config.file=${join(root, 'monitoring', 'blackbox', 'blackbox.yml')}`,
+          `--web.listen-address=127.0.0.1:${ports.blackboxExporter}`,
+        ],
+      }),
+      ready: () => httpOk(local(ports.blackboxExporter, '/-/healthy')),
+    },
   ];
 
   if (cadvisor) {
@@ -290,6 +304,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           cadvisor: cadvisor !== undefined,
           metricsToken: secrets.metricsToken,
           intervals: options.prometheus ?? {},
+          apiMetricsScraped: options.apiEnv?.OTEL_METRICS_EXPORTER !== 'otlp',
         });
       },
       command: () => ({
@@ -301,6 +316,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           `--web.listen-address=127.0.0.1:${ports.prometheus}`,
           `--web.external-url=${local(ports.prometheus)}`,
         ],
+        // The bases of the alerts' absolute runbook and dashboard links (external labels).
+        env: { RUNBOOK_BASE_URL: runbookBaseUrl(), GRAFANA_ROOT_URL: grafanaRootUrl() },
       }),
       ready: () => httpOk(local(ports.prometheus, '/-/ready')),
     },
@@ -308,7 +325,11 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
   return components;
 }
 
-/** alertmanager.yml from the shipped template: SMTP and Slack point at the local sinks. */
+const runbookBaseUrl = () =>
+  process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main';
+const grafanaRootUrl = () => process.env.GRAFANA_ROOT_URL || 'http://localhost:3001';
+
+/** alertmanager.yml rendered for the native stack: SMTP, Slack and the heartbeat go to the local sinks. */
 function renderAlertmanagerConfig(
   options: StackOptions,
   layout: StackLayout,
@@ -328,15 +349,17 @@ function renderAlertmanagerConfig(
     ALERT_EMAIL_SECURITY: team('security-team'),
     ALERT_EMAIL_PAYMENTS: team('payments-team'),
     ALERT_EMAIL_DEFAULT: team('default'),
-    RUNBOOK_BASE_URL:
-      process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main',
+    HEARTBEAT_URL_FILE: secrets.heartbeatUrlFile,
+    RUNBOOK_BASE_URL: runbookBaseUrl(),
+    GRAFANA_ROOT_URL: grafanaRootUrl(),
     PROMETHEUS_EXTERNAL_URL: local(options.ports.prometheus),
+    ...options.alertmanagerEnv,
   };
-  if (process.env.GRAFANA_ROOT_URL) env.GRAFANA_ROOT_URL = process.env.GRAFANA_ROOT_URL;
   execFileSync(
     process.execPath,
     [
-      join(options.root, 'scripts', 'render-alertmanager-config.mjs'),
+      '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+      join(options.root, 'scripts', 'render-alertmanager-config.ts'),
       '--out-dir',
       join(layout.alertmanager, 'config'),
     ],

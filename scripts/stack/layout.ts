@@ -64,6 +64,8 @@ export interface StackSecrets {
   readonly metricsTokenFile: string;
   readonly smtpPasswordFile: string;
   readonly slackWebhookUrlFile: string;
+  /** The Watchdog's heartbeat URL: the local webhook sink (the dead-man's switch stands in for it). */
+  readonly heartbeatUrlFile: string;
 }
 
 /** Generates the stack's secrets once (kept across `down`, removed by `down --purge`). */
@@ -79,6 +81,7 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
   writeFileSync(file('slack_webhook_url'), `http://127.0.0.1:${webhookPort}/services/mytelevision/alerts`, {
     mode: 0o600,
   });
+  writeFileSync(file('heartbeat_url'), `http://127.0.0.1:${webhookPort}/heartbeat`, { mode: 0o600 });
   return {
     postgresPassword,
     jwtSecretFile: file('jwt_secret'),
@@ -86,5 +89,6 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
     metricsTokenFile: file('metrics_token'),
     smtpPasswordFile: file('smtp_password'),
     slackWebhookUrlFile: file('slack_webhook_url'),
+    heartbeatUrlFile: file('heartbeat_url'),
   };
 }

@@ -14,10 +14,18 @@ export interface PrometheusIntervals {
   readonly evaluationInterval?: string;
 }
 
-/** Job name → target port (null: no native target for that job). Names are prometheus.yml's jobs. */
-export function prometheusTargets(ports: StackPorts, cadvisor: boolean): Record<string, number | null> {
+/**
+ * Job name → target port (null: no native target for that job). Names are prometheus.yml's jobs.
+ * In push mode (`apiMetricsScraped` false) the API's /metrics answers 404: the job has no target,
+ * and the API's liveness is the api-liveness probe's alone (see apiLivenessTargets).
+ */
+export function prometheusTargets(
+  ports: StackPorts,
+  cadvisor: boolean,
+  apiMetricsScraped = true,
+): Record<string, number | null> {
   return {
-    'mytelevision-api': ports.api,
+    'mytelevision-api': apiMetricsScraped ? ports.api : null,
     'node-exporter': ports.nodeExporter,
     postgres: ports.postgresExporter,
     redis: ports.redisExporter,
@@ -67,6 +75,19 @@ export interface PrometheusRunDirOptions {
   readonly cadvisor: boolean;
   readonly metricsToken: string;
   readonly intervals: PrometheusIntervals;
+  /** false in push mode (OTEL_METRICS_EXPORTER=otlp): the API's /metrics is not scraped. */
+  readonly apiMetricsScraped?: boolean;
+}
+
+/** targets/api-liveness.yml: the URL the blackbox exporter probes, and the exporter's address. */
+export function apiLivenessTargets(ports: StackPorts): string {
+  return (
+    `- targets: ["http://127.0.0.1:${ports.api}/health/live"]
+` +
+    `  labels:
+    __blackbox_exporter: "127.0.0.1:${ports.blackboxExporter}"
+`
+  );
 }
 
 export function preparePrometheusRunDir(options: PrometheusRunDirOptions): string {
@@ -87,10 +108,15 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
     link(join(shipped, 'prometheus.yml'), config);
   }
   link(join(shipped, 'rules'), join(dir, 'rules'));
-  for (const [job, port] of Object.entries(prometheusTargets(options.ports, options.cadvisor))) {
+  const targets = prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true);
+  for (const [job, port] of Object.entries(targets)) {
     const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
     writeFileSync(join(dir, 'targets', `${job}.yml`), `# written by scripts/stack (native stack)\n${body}`);
   }
+  writeFileSync(
+    join(dir, 'targets', 'api-liveness.yml'),
+    `# written by scripts/stack (native stack)\n${apiLivenessTargets(options.ports)}`,
+  );
   const secret = (name: string, value: string) =>
     writeFileSync(join(dir, 'secrets', name), value, { mode: 0o600 });
   secret('metrics_token', options.metricsToken);
