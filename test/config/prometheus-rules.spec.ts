@@ -24,8 +24,7 @@ const ROOT = join(__dirname, '..', '..');
 const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
 const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
-const promtool = (args: string[], cwd?: string) =>
-  runTool(tool('promtool'), args, { cwd });
+const promtool = (args: string[], cwd?: string) => runTool(tool('promtool'), args, { cwd });
 
 /**
  * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
@@ -184,11 +183,13 @@ describe('prometheus.yml', () => {
       output: expect.stringContaining('SUCCESS'),
     });
     expect(run.output).toMatch(
-      new RegExp(`SUCCESS: ${readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).length} rule files found`),
+      new RegExp(
+        `SUCCESS: ${readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).length} rule files found`,
+      ),
     );
   });
 
-  it('takes the bases of the alerts\' links from the environment and keeps them off the alerts sent', () => {
+  it("takes the bases of the alerts' links from the environment and keeps them off the alerts sent", () => {
     expect(config.global.external_labels).toEqual({
       runbook_base_url: '${RUNBOOK_BASE_URL}',
       grafana_root_url: '${GRAFANA_ROOT_URL}',
@@ -198,7 +199,7 @@ describe('prometheus.yml', () => {
     ]);
   });
 
-  it('probes the API\'s liveness route through the blackbox exporter named in the targets file', () => {
+  it("probes the API's liveness route through the blackbox exporter named in the targets file", () => {
     const probe = jobs.find((j) => j.job_name === 'api-liveness')!;
     expect(probe.metrics_path).toBe('/probe');
     expect(probe.params).toEqual({ module: ['http_2xx'] });
@@ -259,7 +260,7 @@ describe('rule files', () => {
   });
 });
 
-describe('alerts.yml: the product\'s alert table', () => {
+describe("alerts.yml: the product's alert table", () => {
   it('has every alert of the table (and the two examples), and no other', () => {
     expect(alertRules.map((r) => r.alert).sort()).toEqual(SPEC_ALERTS.map((a) => a.name).sort());
   });
@@ -285,9 +286,12 @@ describe('alerts.yml: the product\'s alert table', () => {
     },
   );
 
-  it.each(allAlertRules.map((r) => [r.alert, r] as const))('%s has a severity Alertmanager routes', (_, rule) => {
-    expect(['critical', 'warning', 'security', 'payments', 'none']).toContain(rule.labels?.severity);
-  });
+  it.each(allAlertRules.map((r) => [r.alert, r] as const))(
+    '%s has a severity Alertmanager routes',
+    (_, rule) => {
+      expect(['critical', 'warning', 'security', 'payments', 'none']).toContain(rule.labels?.severity);
+    },
+  );
 
   it('labels the database alerts for the database team', () => {
     const team = (n: string) => alertRules.find((r) => r.alert === n)?.labels?.team;
@@ -357,7 +361,10 @@ describe('unit-test coverage', () => {
       );
       const order = file.group_eval_order ?? [];
       expect([...order].sort()).toEqual(groups.map((g) => g.name).sort());
-      const lastRecording = Math.max(-1, ...groups.filter((g) => g.recording).map((g) => order.indexOf(g.name)));
+      const lastRecording = Math.max(
+        -1,
+        ...groups.filter((g) => g.recording).map((g) => order.indexOf(g.name)),
+      );
       const alerting = groups.filter((g) => !g.recording).map((g) => order.indexOf(g.name));
       if (alerting.length) expect(lastRecording).toBeLessThan(Math.min(...alerting));
     },
