@@ -9,6 +9,7 @@ import { authSessions } from './dashboards/auth-sessions';
 import { businessMetrics } from './dashboards/business-metrics';
 import { databasePerf } from './dashboards/database-perf';
 import { infrastructure } from './dashboards/infrastructure';
+import { slo } from './dashboards/slo';
 import { buildDashboard, type DashboardSpec } from './layout';
 
 export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
@@ -17,6 +18,7 @@ export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
   databasePerf,
   businessMetrics,
   infrastructure,
+  slo,
 ];
 
 export function buildDashboards(): dashboard.Dashboard[] {
