@@ -76,7 +76,8 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
   const postgresPassword = ensureSecret(file('postgres_password'), random);
   ensureSecret(file('jwt_secret'), random);
   const metricsToken = ensureSecret(file('metrics_token'), random);
-  ensureSecret(file('smtp_password'), () => '');
+  // The password the local SMTP sink expects (tests change the file to make delivery fail).
+  ensureSecret(file('smtp_password'), random);
   // The Slack webhook is the local receiver: its URL follows the port, so it is rewritten each time.
   writeFileSync(file('slack_webhook_url'), `http://127.0.0.1:${webhookPort}/services/mytelevision/alerts`, {
     mode: 0o600,

@@ -2,8 +2,9 @@
  * Local stand-ins for the two places Alertmanager delivers to (SPEC §6), so that the native stack and
  * the end-to-end tests can see every notification without any outside service:
  *
- *  - an SMTP server (smtp-server) that accepts plain SMTP without auth or TLS — Alertmanager rendered
- *    with `SMTP_REQUIRE_TLS=false` — and writes each message, parsed by mailparser, to
+ *  - an SMTP server (smtp-server) that accepts plain SMTP without TLS — Alertmanager rendered
+ *    with `SMTP_REQUIRE_TLS=false` — optionally checking an AUTH password read at start
+ *    (`--smtp-password-file`: a wrong one gets 535, as from a real relay), and writes each message, parsed by mailparser, to
  *    `<dir>/email/<timestamp>-<n>.json`;
  *  - a Slack-compatible webhook (node:http): POST to any path answers `200 ok` like Slack does and
  *    writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
@@ -15,6 +16,7 @@
  *
  * Erasable TypeScript only: Node runs it through type stripping, jest through swc.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +65,12 @@ export interface NotificationSinksOptions {
   readonly webhookPort?: number;
   /** Where `email/` and `slack/` are written (created if missing). */
   readonly dir: string;
+  /**
+   * When set, the SMTP sink advertises AUTH (PLAIN, LOGIN; no TLS on loopback) and refuses other
+   * credentials with 535, as a relay does on a wrong password; clients that do not authenticate
+   * still deliver.
+   */
+  readonly smtpPassword?: string;
   /** Called with one line per problem (bad body, parse failure); default: stderr. */
   readonly log?: (line: string) => void;
 }
@@ -114,14 +122,21 @@ async function startSmtp(
   spool: JsonSpool,
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
+  password: string | undefined,
 ) {
   const server = new SMTPServer({
-    // Loopback test sink: no TLS (Alertmanager runs with smtp_require_tls: false) and no AUTH
-    // advertised, so a client with or without credentials delivers straight away.
+    // Loopback test sink: no TLS (Alertmanager runs with smtp_require_tls: false). Without a
+    // password no AUTH is advertised, so a client with or without credentials delivers at once.
     secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: password === undefined ? ['AUTH', 'STARTTLS'] : ['STARTTLS'],
     hideSTARTTLS: true,
     authOptional: true,
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, _session, callback) {
+      if (password !== undefined && auth.password === password) callback(null, { user: auth.username });
+      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     disableReverseLookup: true,
     size: MAX_EMAIL_BYTES,
     logger: false,
@@ -272,7 +287,7 @@ export async function startNotificationSinks(options: NotificationSinksOptions):
     p.finally(() => pending.delete(p)).catch(() => undefined);
   };
 
-  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track);
+  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track, options.smtpPassword);
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   try {
     webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track);
@@ -331,16 +346,20 @@ interface CliOptions {
   host: string;
   smtpPort: number;
   webhookPort: number;
+  smtpPassword?: string;
 }
 
 function parseCli(argv: readonly string[]): CliOptions {
   const usage =
-    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H]';
+    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--smtp-password-file F]';
   const values: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
-    if (!['--dir', '--host', '--smtp-port', '--webhook-port'].includes(key) || value === undefined) {
+    if (
+      !['--dir', '--host', '--smtp-port', '--webhook-port', '--smtp-password-file'].includes(key) ||
+      value === undefined
+    ) {
       throw new Error(`${usage}\n(unexpected argument ${JSON.stringify(key)})`);
     }
     values[key] = value;
@@ -357,6 +376,11 @@ function parseCli(argv: readonly string[]): CliOptions {
     host: values['--host'] ?? '127.0.0.1',
     smtpPort: port('--smtp-port'),
     webhookPort: port('--webhook-port'),
+    // Read once at start: the password the sink expects from then on.
+    smtpPassword:
+      values['--smtp-password-file'] === undefined
+        ? undefined
+        : readFileSync(values['--smtp-password-file'], 'utf8'),
   };
 }
 

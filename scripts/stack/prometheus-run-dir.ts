@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { StackPorts } from './ports.ts';
 
@@ -12,6 +21,21 @@ import type { StackPorts } from './ports.ts';
 export interface PrometheusIntervals {
   readonly scrapeInterval?: string;
   readonly evaluationInterval?: string;
+  /**
+   * End-to-end tests only: every alert's `for:` divided by this, in rendered copies of the rule
+   * files (the promtool tests check the shipped durations; the e2e tests check delivery).
+   */
+  readonly ruleForDivisor?: number;
+}
+
+const DURATION_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/** A rule file's text with each `for:` divided by `divisor` (at least 1s; whole seconds). */
+export function withShorterFor(source: string, divisor: number): string {
+  return source.replace(/^(\s+for: )(\d+)(s|m|h)\s*$/gm, (_, prefix: string, n: string, unit: string) => {
+    const seconds = Math.max(1, Math.round((Number(n) * DURATION_SECONDS[unit]) / divisor));
+    return `${prefix}${seconds}s`;
+  });
 }
 
 /**
@@ -107,7 +131,20 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   } else {
     link(join(shipped, 'prometheus.yml'), config);
   }
-  link(join(shipped, 'rules'), join(dir, 'rules'));
+  const rules = join(dir, 'rules');
+  if (options.intervals.ruleForDivisor) {
+    if (isSymlink(rules)) rmSync(rules);
+    mkdirSync(rules, { recursive: true });
+    for (const file of readdirSync(join(shipped, 'rules')).filter((f) => f.endsWith('.yml'))) {
+      const source = readFileSync(join(shipped, 'rules', file), 'utf8');
+      writeFileSync(
+        join(rules, file),
+        `# RENDERED by scripts/stack for an end-to-end test: every for: divided by ${options.intervals.ruleForDivisor}.\n${withShorterFor(source, options.intervals.ruleForDivisor)}`,
+      );
+    }
+  } else {
+    link(join(shipped, 'rules'), rules);
+  }
   const targets = prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true);
   for (const [job, port] of Object.entries(targets)) {
     const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
