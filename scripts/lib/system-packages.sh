@@ -3,7 +3,8 @@
 # shellcheck shell=bash
 # Prometheus and Alertmanager are not among them: scripts/lib/go-tools.sh builds the versions compose ships.
 MTV_DEBIAN_PACKAGES=(postgresql redis-server
-  prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter)
+  prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter
+  prometheus-blackbox-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p
