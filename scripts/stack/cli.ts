@@ -16,7 +16,7 @@ import { treeRssBytes, mib } from './memory.ts';
 import { readNotifications } from './notification-sinks.ts';
 import { resolvePorts } from './ports.ts';
 import { readState, Stack } from './stack.ts';
-import { pidAlive } from './daemon.ts';
+import { isRecordedProcessAlive } from './daemon.ts';
 
 const USAGE =
   'usage: npm run stack -- up [--port-offset N] | down [--purge] | status | logs [component] [-f] [-n N] | alerts';
@@ -30,7 +30,7 @@ function openStack(root: string, args: string[]): Stack {
   const dataDir = resolve(root, process.env.MTV_STACK_DIR || join('.data', 'stack'));
   const saved = readState(stackLayout(dataDir));
   // A stack that is (partly) running keeps the ports it was started with.
-  if (saved && Object.values(saved.components).some((c) => pidAlive(c.pid))) {
+  if (saved && Object.values(saved.components).some(isRecordedProcessAlive)) {
     return new Stack({ ...saved.options, root, dataDir });
   }
   const offset = Number(option(args, '--port-offset') ?? 0);

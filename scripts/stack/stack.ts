@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { baseEnv, stackComponents, type Component, type StackOptions } from './components.ts';
-import { pidAlive, spawnDaemon, stopPid } from './daemon.ts';
+import {
+  isRecordedProcessAlive,
+  pidAlive,
+  spawnDaemon,
+  stopProcess,
+  type ProcessIdentity,
+} from './daemon.ts';
 import { logFile, stackLayout, type StackLayout } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 
@@ -10,8 +16,7 @@ import type { StackPorts } from './ports.ts';
  * that the end-to-end tests use to inject faults.
  */
 
-export interface ComponentState {
-  readonly pid: number;
+export interface ComponentState extends ProcessIdentity {
   readonly startedAt: string;
 }
 
@@ -30,7 +35,7 @@ const PHASES: readonly (readonly string[])[] = [
 export interface ComponentStatus {
   readonly name: string;
   readonly pid: number | undefined;
-  /** running: pid alive and ready; starting: alive, not ready; crashed: recorded pid gone; stopped: never started / stopped. */
+  /** running: recorded process alive and ready; starting: alive, not ready; crashed: recorded pid gone or now another process's; stopped: never started / stopped. */
   readonly state: 'running' | 'starting' | 'crashed' | 'stopped';
   readonly url?: string;
   readonly log: string;
@@ -81,7 +86,7 @@ export class Stack {
       const names = phase.filter((n) => this.components.some((c) => c.name === n));
       await Promise.all(
         names.map(async (name) => {
-          if (pidAlive(this.pid(name))) {
+          if (this.running(name)) {
             alreadyRunning.push(name);
             return;
           }
@@ -104,14 +109,14 @@ export class Stack {
     writeFileSync(log, `--- ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`, {
       flag: 'a',
     });
-    const pid = spawnDaemon({
+    const { pid, startTime } = spawnDaemon({
       command: spec.command,
       args: spec.args,
       cwd: spec.cwd ?? this.options.root,
       env: { ...baseEnv(), ...spec.env },
       logFile: log,
     });
-    this.record(name, { pid, startedAt: new Date().toISOString() });
+    this.record(name, { pid, startTime, startedAt: new Date().toISOString() });
     const deadline = Date.now() + timeoutMs;
     while (!(await c.ready())) {
       if (!pidAlive(pid))
@@ -123,17 +128,22 @@ export class Stack {
     c.afterReady?.();
   }
 
-  /** Stops one component by its recorded pid. */
+  /** True while the recorded process of `name` runs: its pid is alive with the recorded start time. */
+  running(name: string): boolean {
+    return isRecordedProcessAlive(this.state.components[name]);
+  }
+
+  /** Stops one component by its recorded pid (never a pid that now belongs to another process). */
   async stop(name: string): Promise<void> {
-    const pid = this.pid(name);
-    if (pid) await stopPid(pid, this.component(name).stopSignal ?? 'SIGTERM');
+    const recorded = this.state.components[name];
+    if (recorded) await stopProcess(recorded, this.component(name).stopSignal ?? 'SIGTERM');
     this.forget(name);
   }
 
   /** SIGKILL, as a crash would (APIDown scenario). */
   async kill(name: string): Promise<void> {
-    const pid = this.pid(name);
-    if (pid) await stopPid(pid, 'SIGKILL', 5000);
+    const recorded = this.state.components[name];
+    if (recorded) await stopProcess(recorded, 'SIGKILL', 5000);
   }
 
   /** Stops everything in reverse start order; `purge` also deletes the data dir. */
@@ -148,14 +158,9 @@ export class Stack {
         phase
           .filter((n) => order.includes(n))
           .map(async (name) => {
-            const pid = this.pid(name);
-            if (pid && pidAlive(pid)) {
-              await stopPid(
-                pid,
-                known.has(name) ? (this.component(name).stopSignal ?? 'SIGTERM') : 'SIGTERM',
-              );
-              stopped.push(name);
-            }
+            const recorded = this.state.components[name];
+            const signal = known.has(name) ? (this.component(name).stopSignal ?? 'SIGTERM') : 'SIGTERM';
+            if (recorded && (await stopProcess(recorded, signal))) stopped.push(name);
             this.forget(name);
           }),
       );
@@ -168,7 +173,7 @@ export class Stack {
     return Promise.all(
       this.components.map(async (c) => {
         const pid = this.pid(c.name);
-        const alive = pidAlive(pid);
+        const alive = this.running(c.name);
         const state = !pid ? 'stopped' : !alive ? 'crashed' : (await c.ready()) ? 'running' : 'starting';
         return { name: c.name, pid, state, url: c.url, log: logFile(this.layout, c.name) } as ComponentStatus;
       }),

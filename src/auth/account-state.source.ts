@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccessType, StateGaugeSource } from '@infrastructure/metrics';
+import type { StateGaugeSource } from '@infrastructure/metrics';
+import type { AccessType } from '../common/vocabulary/access';
 import { SESSION_STORE } from './auth.tokens';
 import type { SessionStore } from './sessions';
 import { UsersRepository } from './users.repository';

@@ -1,6 +1,14 @@
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { isUniqueViolation } from '@infrastructure/database';
-import { MetricsService, type AccessType } from '@infrastructure/metrics';
+import { MetricsService } from '@infrastructure/metrics';
+import type { AccessType } from '../common/vocabulary/access';
 import { ACCESS_TOKENS, LOGIN_LOCKOUT, SESSION_STORE } from './auth.tokens';
 import type { AccessTokens } from './access-tokens';
 import type { LoginDto } from './dto/login.dto';
@@ -43,7 +51,12 @@ export class AuthService {
     const source = dto.source ?? 'web';
     let user: UserRecord;
     try {
-      user = await this.users.create(dto.email, await this.hasher.hash(dto.password), dto.displayName ?? null, source);
+      user = await this.users.create(
+        dto.email,
+        await this.hasher.hash(dto.password),
+        dto.displayName ?? null,
+        source,
+      );
     } catch (error) {
       // Two registrations of one email at once: the unique index decides.
       if (isUniqueViolation(error)) throw new ConflictException('email already registered');
@@ -56,7 +69,10 @@ export class AuthService {
   async login(dto: LoginDto): Promise<TokenPair> {
     if (await this.lockout.isLocked(dto.email)) {
       this.failed('account_locked');
-      throw new HttpException('account temporarily locked after repeated failed logins', HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        'account temporarily locked after repeated failed logins',
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const user = await this.users.findByEmail(dto.email);
     if (!user) await this.hasher.verifyNothing(dto.password);
@@ -110,5 +126,11 @@ export class AuthService {
 }
 
 function toPublicUser(user: UserRecord, accessType: AccessType): PublicUser {
-  return { id: user.id, email: user.email, displayName: user.displayName, accessType, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    accessType,
+    createdAt: user.createdAt.toISOString(),
+  };
 }

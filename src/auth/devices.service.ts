@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATABASE, isUniqueViolation, type Database } from '@infrastructure/database';
-import { MetricsService, type DeviceType } from '@infrastructure/metrics';
+import { MetricsService } from '@infrastructure/metrics';
+import type { DeviceType } from './auth-vocabulary';
 
 export interface Device {
   id: string;
@@ -17,7 +18,12 @@ interface DeviceRow {
   created_at: Date | string;
 }
 
-const toDevice = (r: DeviceRow): Device => ({ id: r.id, type: r.type, name: r.name, createdAt: new Date(r.created_at).toISOString() });
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  type: r.type,
+  name: r.name,
+  createdAt: new Date(r.created_at).toISOString(),
+});
 
 /**
  * Devices of an account, identified by type and name (case-insensitive). A device never seen for
@@ -30,7 +36,11 @@ export class DevicesService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async register(userId: string, type: DeviceType, name: string): Promise<{ device: Device; created: boolean }> {
+  async register(
+    userId: string,
+    type: DeviceType,
+    name: string,
+  ): Promise<{ device: Device; created: boolean }> {
     const known = await this.find(userId, type, name);
     if (known) return { device: known, created: false };
     try {

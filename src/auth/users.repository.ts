@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATABASE, type Database } from '@infrastructure/database';
-import type { AccessType, RegistrationSource } from '@infrastructure/metrics';
+import type { AccessType } from '../common/vocabulary/access';
+import type { RegistrationSource } from './auth-vocabulary';
 
 export interface UserRecord {
   readonly id: string;
@@ -33,7 +34,12 @@ export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /** Throws the database's unique violation when the email (case-insensitive) exists. */
-  async create(email: string, passwordHash: string, displayName: string | null, source: RegistrationSource): Promise<UserRecord> {
+  async create(
+    email: string,
+    passwordHash: string,
+    displayName: string | null,
+    source: RegistrationSource,
+  ): Promise<UserRecord> {
     const { rows } = await this.db.query<UserRow>(
       `INSERT INTO users (id, email, password_hash, display_name, registration_source)
        VALUES ($1, $2, $3, $4, $5) RETURNING id, email, password_hash, display_name, created_at`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '@infrastructure/database';
-import type { ContentType, ReactionType } from '@infrastructure/metrics';
+import type { ContentType, ReactionType } from './content-vocabulary';
 
 export interface Content {
   id: string;
@@ -82,7 +82,10 @@ export class ContentRepository {
 
   /** true when the title was a favourite. */
   async removeFavorite(userId: string, contentId: string): Promise<boolean> {
-    const { rowCount } = await this.db.query('DELETE FROM favorites WHERE user_id = $1 AND content_id = $2', [userId, contentId]);
+    const { rowCount } = await this.db.query('DELETE FROM favorites WHERE user_id = $1 AND content_id = $2', [
+      userId,
+      contentId,
+    ]);
     return rowCount > 0;
   }
 }

@@ -1,5 +1,6 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
-import { MetricsService, type ContentType, type ReactionType } from '@infrastructure/metrics';
+import { MetricsService } from '@infrastructure/metrics';
+import type { ContentType, ReactionType } from './content-vocabulary';
 import { UsersRepository } from '../auth/users.repository';
 import { ContentRepository, type Content } from './content.repository';
 import { StreamRegistry } from './stream-registry';
@@ -24,7 +25,10 @@ export class ContentService {
     return content;
   }
 
-  async view(userId: string, contentId: string): Promise<{ contentId: string; contentType: ContentType; accessType: string }> {
+  async view(
+    userId: string,
+    contentId: string,
+  ): Promise<{ contentId: string; contentType: ContentType; accessType: string }> {
     const content = await this.playable(userId, contentId);
     await this.contents.addView(userId, content.id, content.accessType);
     this.metrics.recordContentView(content.type, content.premium ? 'premium' : 'free');
@@ -35,7 +39,10 @@ export class ContentService {
     const content = await this.playable(userId, contentId);
     const stream = this.streams.start(userId, content.id, content.type);
     if (!stream) {
-      throw new HttpException(`at most ${this.streams.maxPerUser} streams may be open at once`, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        `at most ${this.streams.maxPerUser} streams may be open at once`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     this.metrics.recordStreamStarted(content.type);
     return { streamId: stream.id, contentId: content.id };
@@ -47,7 +54,11 @@ export class ContentService {
     this.metrics.recordStreamStopped(stream.contentType);
   }
 
-  async react(userId: string, contentId: string, type: ReactionType): Promise<{ contentId: string; type: ReactionType; changed: boolean }> {
+  async react(
+    userId: string,
+    contentId: string,
+    type: ReactionType,
+  ): Promise<{ contentId: string; type: ReactionType; changed: boolean }> {
     const content = await this.get(contentId);
     const changed = await this.contents.react(userId, content.id, type);
     if (changed) this.metrics.recordReaction(type, content.type);
@@ -61,7 +72,8 @@ export class ContentService {
 
   async removeFavorite(userId: string, contentId: string): Promise<void> {
     const content = await this.get(contentId);
-    if (await this.contents.removeFavorite(userId, content.id)) this.metrics.recordFavoriteRemoved(content.type);
+    if (await this.contents.removeFavorite(userId, content.id))
+      this.metrics.recordFavoriteRemoved(content.type);
   }
 
   /** The title, if the user may play it: premium titles need an unexpired subscription (403). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ContentType } from '@infrastructure/metrics';
+import type { ContentType } from './content-vocabulary';
 
 export interface Stream {
   readonly id: string;

@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '@infrastructure/metrics';
+import type { PaymentMethod } from './payment-vocabulary';
 
 /** One charge, in minor units (cents) so that no float rounding reaches the gateway. */
 export interface ChargeRequest {

@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PAYMENT_METHODS, PLAN_TYPES, type PaymentMethod, type PlanType } from '@infrastructure/metrics';
+import { PAYMENT_METHODS, PLAN_TYPES, type PaymentMethod, type PlanType } from './payment-vocabulary';
 
 export class CardDto {
   @IsCreditCard({ message: 'card.number must be a valid card number' })
@@ -37,7 +37,8 @@ export class CardDto {
 /** `card` is an object `{number, expMonth?, expYear?, cvc?}`; a bare card-number string is accepted too. */
 const toCard = ({ value }: { value: unknown }): unknown => {
   if (typeof value === 'string') return plainToInstance(CardDto, { number: value });
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return plainToInstance(CardDto, value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return plainToInstance(CardDto, value);
   return value;
 };
 

@@ -2,7 +2,8 @@ import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } fr
 import { randomUUID } from 'node:crypto';
 import { CACHE_STORE, type CacheStore } from '@infrastructure/cache';
 import { DATABASE, type Database, type Queryable } from '@infrastructure/database';
-import { MetricsService, type PaymentMethod, type PlanType } from '@infrastructure/metrics';
+import { MetricsService } from '@infrastructure/metrics';
+import type { PaymentMethod, PlanType } from './payment-vocabulary';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './payment-gateway';
 import type { CardDto } from './payment.dto';
@@ -49,10 +50,18 @@ export class PaymentsService {
   ) {}
 
   async pay(userId: string, amount: number, method: PaymentMethod, card?: CardDto): Promise<PaymentReceipt> {
-    return this.charge({ userId, amountCents: Math.round(amount * 100), method, card, purpose: 'one_off' }, async () => undefined);
+    return this.charge(
+      { userId, amountCents: Math.round(amount * 100), method, card, purpose: 'one_off' },
+      async () => undefined,
+    );
   }
 
-  async subscribe(userId: string, plan: PlanType, method: PaymentMethod, card?: CardDto): Promise<SubscriptionReceipt> {
+  async subscribe(
+    userId: string,
+    plan: PlanType,
+    method: PaymentMethod,
+    card?: CardDto,
+  ): Promise<SubscriptionReceipt> {
     const { priceCents, interval } = PLANS[plan];
     let subscription: { id: string; expiresAt: string } | undefined;
     const payment = await this.charge(
@@ -71,13 +80,24 @@ export class PaymentsService {
       },
     );
     this.metrics.recordSubscriptionCreated(plan);
-    return { subscriptionId: subscription!.id, plan, expiresAt: subscription!.expiresAt, accessType: 'premium', payment };
+    return {
+      subscriptionId: subscription!.id,
+      plan,
+      expiresAt: subscription!.expiresAt,
+      accessType: 'premium',
+      payment,
+    };
   }
 
   /** Charges, then stores the payment and runs `onApproved` in one transaction. */
-  private async charge(charge: Charge, onApproved: (tx: Queryable) => Promise<void>): Promise<PaymentReceipt> {
-    if (charge.method === 'card' && !charge.card) throw new BadRequestException('card is required when paymentMethod is card');
-    if (charge.method !== 'card' && charge.card) throw new BadRequestException(`card is not accepted with paymentMethod ${charge.method}`);
+  private async charge(
+    charge: Charge,
+    onApproved: (tx: Queryable) => Promise<void>,
+  ): Promise<PaymentReceipt> {
+    if (charge.method === 'card' && !charge.card)
+      throw new BadRequestException('card is required when paymentMethod is card');
+    if (charge.method !== 'card' && charge.card)
+      throw new BadRequestException(`card is not accepted with paymentMethod ${charge.method}`);
     const paymentId = randomUUID();
     const amount = charge.amountCents / 100;
     const result = await this.gateway.charge({
@@ -98,10 +118,22 @@ export class PaymentsService {
       await onApproved(tx);
     });
     this.metrics.recordPayment('success', charge.method, amount);
-    return { paymentId, status: 'success', amount, currency: this.config.payments.currency, paymentMethod: charge.method };
+    return {
+      paymentId,
+      status: 'success',
+      amount,
+      currency: this.config.payments.currency,
+      paymentMethod: charge.method,
+    };
   }
 
-  private async insertPayment(q: Queryable, id: string, charge: Charge, status: 'success' | 'failed', reason: string | null): Promise<void> {
+  private async insertPayment(
+    q: Queryable,
+    id: string,
+    charge: Charge,
+    status: 'success' | 'failed',
+    reason: string | null,
+  ): Promise<void> {
     await q.query(
       `INSERT INTO payments (id, user_id, amount_cents, method, status, decline_reason, purpose)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -1,4 +1,4 @@
-import type { PlanType } from '@infrastructure/metrics';
+import type { PlanType } from './payment-vocabulary';
 
 /** Subscription plans: price in the configured currency's major unit, and what it buys. */
 export const PLANS: Readonly<Record<PlanType, { readonly priceCents: number; readonly interval: string }>> = {

@@ -1,5 +1,5 @@
 import { IsIn, IsString, Length } from 'class-validator';
-import { PROFILE_TYPES, type ProfileType } from '@infrastructure/metrics';
+import { PROFILE_TYPES, type ProfileType } from './profile-vocabulary';
 
 export class CreateProfileDto {
   @IsString()

@@ -6,17 +6,15 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
  * so that `stopAll` in an afterAll (or the exit hook below) leaves nothing running, also on failure.
  */
 export class ManagedProcess {
+  readonly name: string;
   readonly child: ChildProcess;
   private readonly lines: string[] = [];
   private readonly exited: Promise<number | null>;
   private listeners: Array<(line: string) => void> = [];
 
-  constructor(
-    readonly name: string,
-    command: string,
-    args: readonly string[],
-    options: SpawnOptions = {},
-  ) {
+  // No parameter properties: scripts that import this file run under Node's type stripping.
+  constructor(name: string, command: string, args: readonly string[], options: SpawnOptions = {}) {
+    this.name = name;
     this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -50,9 +48,13 @@ export class ManagedProcess {
     const seen = this.lines.find((l) => pattern.test(l));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`${this.name}: no line matching ${pattern} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`${this.name}: no line matching ${pattern} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onLine = (line: string) => pattern.test(line) && done(undefined, line);
-      const onExit = () => done(new Error(`${this.name} exited before printing ${pattern}:\n${this.output()}`));
+      const onExit = () =>
+        done(new Error(`${this.name} exited before printing ${pattern}:\n${this.output()}`));
       const done = (error?: Error, line?: string) => {
         clearTimeout(timer);
         this.listeners = this.listeners.filter((l) => l !== onLine);

@@ -7,9 +7,9 @@ import {
   postgresCommand,
   type PostgresCluster,
 } from '../../scripts/stack/postgres.ts';
-import { freePort } from './ports';
-import { ManagedProcess } from './processes';
-import { waitFor } from './wait';
+import { freePort } from './ports.ts';
+import { ManagedProcess } from './processes.ts';
+import { waitFor } from './wait.ts';
 
 /** Real PostgreSQL and Redis servers from Debian's packages, on spare loopback ports, for one test file. */
 

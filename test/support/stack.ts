@@ -24,7 +24,7 @@ process.on('exit', () => {
     for (const c of stack.components) {
       const pid = stack.pid(c.name);
       try {
-        if (pid) process.kill(-pid, 'SIGKILL');
+        if (pid && stack.running(c.name)) process.kill(-pid, 'SIGKILL');
       } catch {
         /* already gone */
       }

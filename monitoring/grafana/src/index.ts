@@ -4,13 +4,13 @@
  * drift test compares them).
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { apiOverview } from './dashboards/api-overview';
-import { authSessions } from './dashboards/auth-sessions';
-import { businessMetrics } from './dashboards/business-metrics';
-import { databasePerf } from './dashboards/database-perf';
-import { infrastructure } from './dashboards/infrastructure';
-import { slo } from './dashboards/slo';
-import { buildDashboard, type DashboardSpec } from './layout';
+import { apiOverview } from './dashboards/api-overview.ts';
+import { authSessions } from './dashboards/auth-sessions.ts';
+import { businessMetrics } from './dashboards/business-metrics.ts';
+import { databasePerf } from './dashboards/database-perf.ts';
+import { infrastructure } from './dashboards/infrastructure.ts';
+import { slo } from './dashboards/slo.ts';
+import { buildDashboard, type DashboardSpec } from './layout.ts';
 
 export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
   apiOverview,

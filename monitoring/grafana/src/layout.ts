@@ -4,7 +4,7 @@
  * order from 1, so the generated JSON is stable.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { defaultHeight, toPanelBuilder, type RowSpec } from './panels';
+import { defaultHeight, toPanelBuilder, type RowSpec } from './panels.ts';
 
 export const GRID_COLUMNS = 24;
 

@@ -3,7 +3,7 @@
  * is `mytelevision_http_requests_total`, `runtime.processResidentMemory` is
  * `process_resident_memory_bytes`. Exporter and span-metric names are the exporters' own.
  */
-import { METRICS, RUNTIME_METRICS, type MetricId } from '../../../src/infrastructure/metrics/catalog';
+import { METRICS, RUNTIME_METRICS, type MetricId } from '../../../src/infrastructure/metrics/catalog.ts';
 
 export const m = Object.fromEntries(Object.entries(METRICS).map(([id, d]) => [id, d.name])) as Record<
   MetricId,

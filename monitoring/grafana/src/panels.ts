@@ -10,7 +10,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCES, type DataSourceRef } from './datasources';
+import { DATASOURCES, type DataSourceRef } from './datasources.ts';
 
 /** A PromQL query. `legend` uses Grafana's `{{label}}` syntax. */
 export interface PromQuery {

@@ -1,5 +1,5 @@
 import { IsIn, IsString, Length } from 'class-validator';
-import { DEVICE_TYPES, type DeviceType } from '@infrastructure/metrics';
+import { DEVICE_TYPES, type DeviceType } from '../auth-vocabulary';
 
 export class RegisterDeviceDto {
   @IsIn(DEVICE_TYPES)

@@ -1,5 +1,5 @@
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { REGISTRATION_SOURCES, type RegistrationSource } from '@infrastructure/metrics';
+import { REGISTRATION_SOURCES, type RegistrationSource } from '../auth-vocabulary';
 
 export class RegisterDto {
   @IsEmail()

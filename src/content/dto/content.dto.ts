@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { CONTENT_TYPES, REACTION_TYPES, type ContentType, type ReactionType } from '@infrastructure/metrics';
+import { CONTENT_TYPES, REACTION_TYPES, type ContentType, type ReactionType } from '../content-vocabulary';
 
 export class ListContentsQuery {
   @IsOptional()

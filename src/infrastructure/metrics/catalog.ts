@@ -9,6 +9,28 @@
  * and test/integration/exposition.spec.ts allow-lists exactly those warnings.
  */
 
+import { ACCESS_TYPES } from '../../common/vocabulary/access.ts';
+import { RISK_ACTIONS, RISK_TYPES } from '../../common/vocabulary/risk.ts';
+import {
+  DEVICE_TYPES,
+  FAILED_LOGIN_REASONS,
+  LOGIN_PROVIDERS,
+  LOGIN_STATUSES,
+  REGISTRATION_SOURCES,
+} from '../../auth/auth-vocabulary.ts';
+import { CONTENT_TYPES, REACTION_TYPES } from '../../content/content-vocabulary.ts';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, PLAN_TYPES } from '../../payments/payment-vocabulary.ts';
+import { PROFILE_TYPES } from '../../profiles/profile-vocabulary.ts';
+
+// The label values are the domain's vocabularies (src/common/vocabulary/README.md): imported here,
+// re-exported for the metrics module's own code; domain code imports them from their modules.
+export * from '../../common/vocabulary/access.ts';
+export * from '../../common/vocabulary/risk.ts';
+export * from '../../auth/auth-vocabulary.ts';
+export * from '../../content/content-vocabulary.ts';
+export * from '../../payments/payment-vocabulary.ts';
+export * from '../../profiles/profile-vocabulary.ts';
+
 /** How a metric is recorded: decides the OpenTelemetry instrument and the Prometheus type. */
 export type MetricKind =
   /** monotonic, recorded by business code: OTel Counter -> Prometheus counter */
@@ -48,41 +70,6 @@ export const HTTP_DURATION_BUCKETS_SECONDS: readonly number[] = [
 ];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-
-export const CONTENT_TYPES = ['movie', 'series', 'episode', 'live', 'documentary'] as const;
-export const ACCESS_TYPES = ['free', 'premium'] as const;
-export const LOGIN_PROVIDERS = ['local', 'google', 'apple', 'facebook'] as const;
-export const LOGIN_STATUSES = ['success', 'failure'] as const;
-export const FAILED_LOGIN_REASONS = [
-  'invalid_credentials',
-  'unknown_user',
-  'account_locked',
-  'rate_limited',
-  'invalid_request',
-] as const;
-export const REACTION_TYPES = ['like', 'dislike', 'love'] as const;
-export const REGISTRATION_SOURCES = ['web', 'ios', 'android', 'smart_tv', 'other'] as const;
-export const PAYMENT_STATUSES = ['success', 'failed'] as const;
-export const PAYMENT_METHODS = ['card', 'mobile_money', 'paypal'] as const;
-export const PLAN_TYPES = ['monthly', 'annual'] as const;
-export const PROFILE_TYPES = ['adult', 'kids'] as const;
-export const DEVICE_TYPES = ['tv', 'mobile', 'tablet', 'web', 'other'] as const;
-export const RISK_TYPES = ['brute_force', 'new_device', 'suspicious_payment'] as const;
-export const RISK_ACTIONS = ['blocked', 'flagged'] as const;
-
-export type ContentType = (typeof CONTENT_TYPES)[number];
-export type AccessType = (typeof ACCESS_TYPES)[number];
-export type LoginProvider = (typeof LOGIN_PROVIDERS)[number];
-export type FailedLoginReason = (typeof FAILED_LOGIN_REASONS)[number];
-export type ReactionType = (typeof REACTION_TYPES)[number];
-export type RegistrationSource = (typeof REGISTRATION_SOURCES)[number];
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-export type PlanType = (typeof PLAN_TYPES)[number];
-export type ProfileType = (typeof PROFILE_TYPES)[number];
-export type DeviceType = (typeof DEVICE_TYPES)[number];
-export type RiskType = (typeof RISK_TYPES)[number];
-export type RiskAction = (typeof RISK_ACTIONS)[number];
 
 const def = <const D extends MetricDefinition>(d: D): D => d;
 

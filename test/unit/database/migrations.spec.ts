@@ -1,4 +1,4 @@
-import { CONTENT_TYPES } from '@infrastructure/metrics';
+import { CONTENT_TYPES } from '../../../src/content/content-vocabulary';
 import { MIGRATIONS } from '../../../src/infrastructure/database/migrations';
 
 describe('migrations', () => {

@@ -1,7 +1,7 @@
 /** API Overview (uid api-overview): request rate, latency percentiles, error ratio, in-flight, memory. */
-import type { DashboardSpec } from '../layout';
-import { API_JOB, m, rate, runtime } from '../metrics';
-import { RECORDED as R } from '../recording-rules';
+import type { DashboardSpec } from '../layout.ts';
+import { API_JOB, m, rate, runtime } from '../metrics.ts';
+import { RECORDED as R } from '../recording-rules.ts';
 
 const requests = m.httpRequests;
 const duration = m.httpRequestDuration;

@@ -2,9 +2,9 @@
  * Auth & Sessions (uid auth-sessions): logins by provider and status, failed logins by reason,
  * sessions, token refresh and expiry, rate limiting, risk events.
  */
-import type { DashboardSpec } from '../layout';
-import { m, rate } from '../metrics';
-import { RECORDED as R } from '../recording-rules';
+import type { DashboardSpec } from '../layout.ts';
+import { m, rate } from '../metrics.ts';
+import { RECORDED as R } from '../recording-rules.ts';
 
 export const authSessions: DashboardSpec = {
   uid: 'auth-sessions',

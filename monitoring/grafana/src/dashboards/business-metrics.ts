@@ -2,9 +2,9 @@
  * Business Metrics (uid business-metrics): registrations, active and premium users, views, streams,
  * reactions, favourites, payments and revenue, subscriptions, profiles and devices.
  */
-import type { DashboardSpec } from '../layout';
-import { increase, m, rate } from '../metrics';
-import { RECORDED as R } from '../recording-rules';
+import type { DashboardSpec } from '../layout.ts';
+import { increase, m, rate } from '../metrics.ts';
+import { RECORDED as R } from '../recording-rules.ts';
 
 export const businessMetrics: DashboardSpec = {
   uid: 'business-metrics',

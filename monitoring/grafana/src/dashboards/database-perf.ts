@@ -3,10 +3,10 @@
  * slow operations (postgres-exporter), SQL operations seen from the API (span metrics), and a direct
  * SQL panel on the PostgreSQL datasource.
  */
-import type { DashboardSpec } from '../layout';
-import { rate } from '../metrics';
-import { RECORDED as R } from '../recording-rules';
-import { SPAN_CALLS, SPAN_DURATION_BUCKET, sqlSpanRate } from '../span-metrics';
+import type { DashboardSpec } from '../layout.ts';
+import { rate } from '../metrics.ts';
+import { RECORDED as R } from '../recording-rules.ts';
+import { SPAN_CALLS, SPAN_DURATION_BUCKET, sqlSpanRate } from '../span-metrics.ts';
 
 const blocksHitRatio =
   `sum(${rate('pg_stat_database_blks_hit')}) / ` +

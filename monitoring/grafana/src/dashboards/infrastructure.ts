@@ -2,9 +2,9 @@
  * Infrastructure (uid infrastructure): host CPU, memory, disk and network (node-exporter), containers
  * (cAdvisor) and Redis (redis-exporter, plus the Redis datasource).
  */
-import type { DashboardSpec } from '../layout';
-import { rate } from '../metrics';
-import { RECORDED as R } from '../recording-rules';
+import type { DashboardSpec } from '../layout.ts';
+import { rate } from '../metrics.ts';
+import { RECORDED as R } from '../recording-rules.ts';
 
 /** cAdvisor also reports cgroups that are not containers (name=""): keep named containers only. */
 const named = '{name!=""}';

@@ -3,9 +3,9 @@
  * requests under 500 ms) over 30 days: error budget left, and the burn rates of the windows the
  * multi-window multi-burn-rate alerts read (monitoring/prometheus/rules/slo.yml).
  */
-import type { DashboardSpec } from '../layout';
-import type { PanelSpec } from '../panels';
-import { RECORDED as R, sloErrorRatio } from '../recording-rules';
+import type { DashboardSpec } from '../layout.ts';
+import type { PanelSpec } from '../panels.ts';
+import { RECORDED as R, sloErrorRatio } from '../recording-rules.ts';
 
 /** Error budget of each SLO: the share of requests allowed to fail over 30 days. */
 const BUDGET = { availability: 0.001, latency: 0.01 } as const;
