@@ -1,10 +1,10 @@
 # Sourced by the project's scripts: installs the Debian packages the stack and its tests run
 # (idempotent: only what is missing, one apt-get call).
 # shellcheck shell=bash
-# Prometheus and Alertmanager are not among them: scripts/lib/go-tools.sh builds the versions compose ships.
-MTV_DEBIAN_PACKAGES=(postgresql redis-server
-  prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter
-  prometheus-blackbox-exporter)
+# Prometheus, Alertmanager, node_exporter and postgres_exporter are not among them:
+# scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter and blackbox_exporter are
+# Debian's (README "Versions").
+MTV_DEBIAN_PACKAGES=(postgresql redis-server prometheus-redis-exporter prometheus-blackbox-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p

@@ -15,7 +15,7 @@ import { loadRules, recordingRuleNames, ruleFiles, RULES_DIR } from '../support/
 import { runTool, tool } from '../support/tools';
 
 /**
- * The Prometheus configuration checked by Prometheus's own tool (promtool at versions.env's version):
+ * The Prometheus configuration checked by Prometheus's own tool (promtool at versions.env's PROMETHEUS_VERSION):
  * prometheus.yml loads with its target and secret files, every rule file is valid, every unit test
  * passes, and the unit tests cover every alert of every rule file (firing, not yet at the `for:`
  * edge, silent).
