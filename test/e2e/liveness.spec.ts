@@ -81,7 +81,17 @@ beforeAll(async () => {
       return channels.has('email') && channels.has('slack') && Math.max(...mine.map((d) => d.receivedAt));
     },
     { timeoutMs: 3 * 60_000, intervalMs: 1000 },
-  ).catch(() => undefined);
+  ).catch(async (error: Error) => {
+    // What Prometheus and Alertmanager saw, for the failure message.
+    const probe = await scalarQuery(prom, 'max(probe_success{job="api-liveness"})').catch(() => 'n/a');
+    const alerts = await fetch(`${prom}/api/v1/alerts`)
+      .then((r) => r.text())
+      .catch(() => 'n/a');
+    console.log(
+      `${error.message}\nprobe_success=${String(probe)}\nPrometheus alerts: ${alerts.slice(0, 2000)}`,
+    );
+    return undefined;
+  });
   console.log(
     `push mode: APILivenessProbeFailed at critical-alerts ${
       notifiedAt === undefined ? 'never' : `${((notifiedAt - killedAt) / 1000).toFixed(0)} s`
