@@ -4,7 +4,8 @@
 # Prometheus, Alertmanager, node_exporter and postgres_exporter are not among them:
 # scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter and blackbox_exporter are
 # Debian's (README "Versions").
-MTV_DEBIAN_PACKAGES=(postgresql redis-server prometheus-redis-exporter prometheus-blackbox-exporter)
+# openssl: the private CA and server certificates (scripts/tls/make-certs.sh).
+MTV_DEBIAN_PACKAGES=(postgresql redis-server openssl prometheus-redis-exporter prometheus-blackbox-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p

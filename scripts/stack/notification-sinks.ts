@@ -2,23 +2,25 @@
  * Local stand-ins for the two places Alertmanager delivers to (SPEC §6), so that the native stack and
  * the end-to-end tests can see every notification without any outside service:
  *
- *  - an SMTP server (smtp-server) that accepts plain SMTP without TLS — Alertmanager rendered
- *    with `SMTP_REQUIRE_TLS=false` — optionally checking an AUTH password read at start
- *    (`--smtp-password-file`: a wrong one gets 535, as from a real relay), and writes each message, parsed by mailparser, to
- *    `<dir>/email/<timestamp>-<n>.json`;
- *  - a Slack-compatible webhook (node:http): POST to any path answers `200 ok` like Slack does and
- *    writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
+ *  - an SMTP server (smtp-server) that, given a certificate (`tls`), offers STARTTLS and refuses mail
+ *    before it (Alertmanager renders `smtp_require_tls: true`); given an AUTH password read at start
+ *    (`--smtp-password-file`) it advertises AUTH and refuses a wrong one with 535, as a real relay
+ *    does; it writes each message, parsed by mailparser, to `<dir>/email/<timestamp>-<n>.json`;
+ *  - a Slack-compatible webhook (node:https with `tls`, else node:http): POST to any path answers
+ *    `200 ok` like Slack does and writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
  *
  * Files are written atomically (temp file + rename), so a reader never sees half a message.
  * Loopback only by default. Run directly it is a small daemon:
  *
  *   node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H]
+ *        [--tls-cert server.crt --tls-key server.key]
  *
  * Erasable TypeScript only: Node runs it through type stripping, jest through swc.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -66,13 +68,15 @@ export interface NotificationSinksOptions {
   /** Where `email/` and `slack/` are written (created if missing). */
   readonly dir: string;
   /**
-   * When set, the SMTP sink advertises AUTH (PLAIN, LOGIN; no TLS on loopback) and refuses other
+   * When set, the SMTP sink advertises AUTH (PLAIN, LOGIN; after STARTTLS when `tls` is set) and refuses other
    * credentials with 535, as a relay does on a wrong password; clients that do not authenticate
    * still deliver.
    */
   readonly smtpPassword?: string;
   /** Called with one line per problem (bad body, parse failure); default: stderr. */
   readonly log?: (line: string) => void;
+  /** PEM certificate and key: the webhook serves HTTPS and SMTP requires STARTTLS. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 export interface NotificationSinks {
@@ -122,20 +126,33 @@ async function startSmtp(
   spool: JsonSpool,
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
+  tls: NotificationSinksOptions['tls'],
   password: string | undefined,
 ) {
+  // Without a password no AUTH is advertised, so a client with or without credentials delivers.
+  const disabledCommands = [...(password === undefined ? ['AUTH'] : []), ...(tls ? [] : ['STARTTLS'])];
   const server = new SMTPServer({
-    // Loopback test sink: no TLS (Alertmanager runs with smtp_require_tls: false). Without a
-    // password no AUTH is advertised, so a client with or without credentials delivers at once.
+    // With a certificate, STARTTLS is offered and MAIL FROM before it is refused (as a TLS-only relay
+    // does); AUTH then needs TLS first. Without one (unit tests) AUTH is allowed in plain text.
     secure: false,
-    disabledCommands: password === undefined ? ['AUTH', 'STARTTLS'] : ['STARTTLS'],
-    hideSTARTTLS: true,
+    ...(tls ? { key: tls.key, cert: tls.cert } : { hideSTARTTLS: true, allowInsecureAuth: true }),
+    disabledCommands,
     authOptional: true,
-    allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     onAuth(auth, _session, callback) {
       if (password !== undefined && auth.password === password) callback(null, { user: auth.username });
       else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onMailFrom(
+      _address: SMTPServerAddress,
+      session: SMTPServerSession,
+      callback: (err?: Error | null) => void,
+    ) {
+      if (tls && !session.secure)
+        return callback(
+          Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }),
+        );
+      callback();
     },
     disableReverseLookup: true,
     size: MAX_EMAIL_BYTES,
@@ -252,8 +269,12 @@ async function startWebhook(
   spool: JsonSpool,
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
+  tls: NotificationSinksOptions['tls'],
 ) {
-  const server: Server = createServer((req, res) => track(handleWebhook(req, res, spool, log)));
+  const handler = (req: IncomingMessage, res: ServerResponse) => track(handleWebhook(req, res, spool, log));
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
+    : createServer(handler);
   // Bounded time for a client to send its request, so a stalled one cannot hold stop().
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
@@ -287,10 +308,18 @@ export async function startNotificationSinks(options: NotificationSinksOptions):
     p.finally(() => pending.delete(p)).catch(() => undefined);
   };
 
-  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track, options.smtpPassword);
+  const smtp = await startSmtp(
+    host,
+    options.smtpPort ?? 0,
+    emailSpool,
+    log,
+    track,
+    options.tls,
+    options.smtpPassword,
+  );
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   try {
-    webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track);
+    webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track, options.tls);
   } catch (error) {
     await smtp.close();
     throw error;
@@ -347,17 +376,26 @@ interface CliOptions {
   smtpPort: number;
   webhookPort: number;
   smtpPassword?: string;
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 function parseCli(argv: readonly string[]): CliOptions {
   const usage =
-    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--smtp-password-file F]';
+    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--tls-cert F --tls-key F] [--smtp-password-file F]';
   const values: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
     if (
-      !['--dir', '--host', '--smtp-port', '--webhook-port', '--smtp-password-file'].includes(key) ||
+      ![
+        '--dir',
+        '--host',
+        '--smtp-port',
+        '--webhook-port',
+        '--tls-cert',
+        '--tls-key',
+        '--smtp-password-file',
+      ].includes(key) ||
       value === undefined
     ) {
       throw new Error(`${usage}\n(unexpected argument ${JSON.stringify(key)})`);
@@ -371,7 +409,12 @@ function parseCli(argv: readonly string[]): CliOptions {
     return n;
   };
   if (!values['--dir']) throw new Error(usage);
+  if (!values['--tls-cert'] !== !values['--tls-key'])
+    throw new Error(`--tls-cert and --tls-key go together\n${usage}`);
   return {
+    ...(values['--tls-cert']
+      ? { tls: { cert: readFileSync(values['--tls-cert']), key: readFileSync(values['--tls-key']) } }
+      : {}),
     dir: values['--dir'],
     host: values['--host'] ?? '127.0.0.1',
     smtpPort: port('--smtp-port'),
@@ -396,7 +439,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const sinks = await startNotificationSinks(options);
   // One line, parsed by the stack's process supervisor and by tests.
   process.stdout.write(
-    `notification-sinks: smtp ${sinks.host}:${sinks.smtpPort} webhook http://${sinks.host}:${sinks.webhookPort} dir ${options.dir}\n`,
+    `notification-sinks: smtp ${sinks.host}:${sinks.smtpPort}${options.tls ? ' (STARTTLS)' : ''} webhook ${options.tls ? 'https' : 'http'}://${sinks.host}:${sinks.webhookPort} dir ${options.dir}\n`,
   );
   const shutdown = (signal: string) => {
     process.stdout.write(`notification-sinks: ${signal}, closing\n`);

@@ -9,11 +9,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 
 /**
  * The native Prometheus run directory (monitoring/prometheus/README.md "One file, two stacks"):
- * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours.
+ * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours,
+ * tls/ links to the stack's CA (prometheus.yml verifies every target with tls/ca.crt).
  * Only when other global intervals are asked for (the end-to-end tests) is prometheus.yml a
  * rendered copy whose `global` intervals differ, and nothing else.
  */
@@ -97,7 +99,9 @@ export interface PrometheusRunDirOptions {
   readonly dir: string;
   readonly ports: StackPorts;
   readonly cadvisor: boolean;
-  readonly metricsToken: string;
+  readonly secrets: StackSecrets;
+  /** The stack's tls/ dir (ca.crt). */
+  readonly tlsDir: string;
   readonly intervals: PrometheusIntervals;
   /** false in push mode (OTEL_METRICS_EXPORTER=otlp): the API's /metrics is not scraped. */
   readonly apiMetricsScraped?: boolean;
@@ -106,7 +110,7 @@ export interface PrometheusRunDirOptions {
 /** targets/api-liveness.yml: the URL the blackbox exporter probes, and the exporter's address. */
 export function apiLivenessTargets(ports: StackPorts): string {
   return (
-    `- targets: ["http://127.0.0.1:${ports.api}/health/live"]
+    `- targets: ["https://127.0.0.1:${ports.api}/health/live"]
 ` +
     `  labels:
     __blackbox_exporter: "127.0.0.1:${ports.blackboxExporter}"
@@ -145,6 +149,7 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   } else {
     link(join(shipped, 'rules'), rules);
   }
+  link(options.tlsDir, join(dir, 'tls'));
   const targets = prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true);
   for (const [job, port] of Object.entries(targets)) {
     const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
@@ -156,9 +161,13 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   );
   const secret = (name: string, value: string) =>
     writeFileSync(join(dir, 'secrets', name), value, { mode: 0o600 });
-  secret('metrics_token', options.metricsToken);
-  // No web config natively (loopback only): basic-auth headers are sent with an empty password and ignored.
-  secret('prometheus_basic_auth_password', '');
-  secret('alertmanager_basic_auth_password', '');
+  // The same credentials as the web configs of the stack (copies: Prometheus reads them relative to its config).
+  secret('metrics_token', options.secrets.metricsToken);
+  for (const name of [
+    'prometheus_basic_auth_password',
+    'alertmanager_basic_auth_password',
+    'exporters_basic_auth_password',
+  ] as const)
+    secret(name, options.secrets.read(name));
   return config;
 }

@@ -5,6 +5,7 @@ import type { Stack } from '../../scripts/stack/stack.ts';
 import { readDeliveries, type Delivery } from '../support/notifications';
 import { scalarQuery } from '../support/prometheus-api';
 import {
+  alertmanagerHeaders,
   alertmanagerUrl,
   apiUrl,
   FAST_ALERTMANAGER,
@@ -173,7 +174,9 @@ beforeAll(async () => {
     delivered('APILivenessProbeFailed', 'firing', outage, 2 * 60_000),
     delivered('PostgreSQLDown', 'firing', outage, 2 * 60_000),
     delivered('RedisDown', 'firing', outage, 2 * 60_000).then(async (t) => {
-      const res = await fetch(`${alertmanagerUrl(s)}/api/v2/alerts?active=true`);
+      const res = await fetch(`${alertmanagerUrl(s)}/api/v2/alerts?active=true`, {
+        headers: alertmanagerHeaders(s),
+      });
       activeDuringOutage = (await res.json()) as typeof activeDuringOutage;
       return t;
     }),
@@ -224,7 +227,7 @@ beforeAll(async () => {
   writeFileSync(join(s.layout.secrets, 'smtp_password'), 'a-wrong-password');
   const posted = await fetch(`${alertmanagerUrl(s)}/api/v2/alerts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...alertmanagerHeaders(s) },
     body: JSON.stringify([
       { labels: { alertname: 'SmtpDeliveryCheck', severity: 'warning' }, annotations: { summary: 'e2e' } },
     ]),

@@ -49,7 +49,8 @@ beforeAll(async () => {
   const start = Date.now();
   while (Date.now() - start < HEALTHY_WINDOW_MS) {
     const res = await fetch(
-      `${prom}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname=~"APIDown|APILivenessProbeFailed"}')}`,
+      `${prom.url}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname=~"APIDown|APILivenessProbeFailed"}')}`,
+      { headers: prom.headers },
     );
     const body = (await res.json()) as { data: { result: { metric: Record<string, string> }[] } };
     for (const r of body.data.result) seen.add(`${r.metric.alertname} ${r.metric.alertstate}`);
@@ -84,7 +85,7 @@ beforeAll(async () => {
   ).catch(async (error: Error) => {
     // What Prometheus and Alertmanager saw, for the failure message.
     const probe = await scalarQuery(prom, 'max(probe_success{job="api-liveness"})').catch(() => 'n/a');
-    const alerts = await fetch(`${prom}/api/v1/alerts`)
+    const alerts = await fetch(`${prom.url}/api/v1/alerts`, { headers: prom.headers })
       .then((r) => r.text())
       .catch(() => 'n/a');
     console.log(
