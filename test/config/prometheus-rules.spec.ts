@@ -135,7 +135,7 @@ describe('prometheus.yml', () => {
   it('takes every address from a committed targets file holding the compose service address', () => {
     const compose: Record<string, string> = {
       'mytelevision-api': 'api:3000',
-      'api-liveness': 'http://api:3000/health/live',
+      'api-liveness': 'https://api:3000/health/live',
       'node-exporter': 'node-exporter:9100',
       postgres: 'postgres-exporter:9187',
       redis: 'redis-exporter:9121',
@@ -224,6 +224,19 @@ describe('prometheus.yml', () => {
     expect(probe.params).toEqual({ module: ['http_2xx'] });
     const groups = parse(readFileSync(join(PROM_DIR, 'targets', 'api-liveness.yml'), 'utf8'));
     expect(groups[0].labels).toEqual({ __blackbox_exporter: 'blackbox-exporter:9115' });
+    // The exporter itself over HTTPS + basic auth, like the other exporters.
+    expect(probe).toMatchObject({
+      scheme: 'https',
+      tls_config: { ca_file: 'tls/ca.crt' },
+      basic_auth: { username: 'prometheus', password_file: 'secrets/exporters_basic_auth_password' },
+    });
+    // The probed URL is HTTPS, verified against the stack's CA by the module.
+    expect(groups[0].targets).toEqual(['https://api:3000/health/live']);
+    const blackbox = parse(readFileSync(join(PROM_DIR, '..', 'blackbox', 'blackbox.yml'), 'utf8'));
+    expect(blackbox.modules.http_2xx.http).toMatchObject({
+      fail_if_not_ssl: true,
+      tls_config: { ca_file: 'tls/ca.crt' },
+    });
   });
 
   function secretFiles(): string[] {

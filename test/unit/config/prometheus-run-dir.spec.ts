@@ -16,7 +16,7 @@ describe('prometheusTargets', () => {
 describe('apiLivenessTargets', () => {
   it("probes the API's liveness route through the blackbox exporter's address", () => {
     expect(apiLivenessTargets(DEFAULT_PORTS)).toBe(
-      '- targets: ["http://127.0.0.1:3000/health/live"]\n  labels:\n    __blackbox_exporter: "127.0.0.1:9115"\n',
+      '- targets: ["https://127.0.0.1:3000/health/live"]\n  labels:\n    __blackbox_exporter: "127.0.0.1:9115"\n',
     );
   });
 });
