@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { join } from 'node:path';
 import { loadRules, RULES_DIR } from '../support/known-metrics';
 import { freePort } from '../support/ports';
@@ -274,6 +276,69 @@ describe('SMTP sink with a password (a relay refusing a wrong one)', () => {
   it('accepts the right password (235) and refuses a wrong one (535)', async () => {
     expect(await authReply(sink.smtpPort, 'right')).toBe('235');
     expect(await authReply(sink.smtpPort, 'wrong')).toBe('535');
+  });
+});
+
+/** A line-by-line SMTP dialogue on `socket`: each call sends `command` (if any) and returns the final reply line. */
+function smtpDialogue(socket: Socket | import('node:tls').TLSSocket) {
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => (buffer += chunk));
+  return async (command?: string): Promise<string> => {
+    if (command !== undefined) socket.write(`${command}\r\n`);
+    const line = await waitFor(`an SMTP reply to ${command ?? 'the connection'}`, async () => {
+      const m = buffer.split('\r\n').find((l) => /^\d{3} /.test(l));
+      return m ?? false;
+    });
+    const all = buffer;
+    buffer = '';
+    return command === 'EHLO test' ? all : line;
+  };
+}
+
+describe('SMTP sink with a certificate and a password (STARTTLS required, then AUTH)', () => {
+  let sink: Awaited<ReturnType<typeof startNotificationSinks>>;
+  let ca: Buffer;
+  beforeAll(async () => {
+    const tlsDir = join(dir, 'tls');
+    execFileSync('bash', [join(ROOT, 'scripts', 'tls', 'make-certs.sh'), tlsDir], { stdio: 'pipe' });
+    ca = readFileSync(join(tlsDir, 'ca.crt'));
+    sink = await startNotificationSinks({
+      dir: join(dir, 'tls-auth-spool'),
+      smtpPassword: 'right',
+      tls: { cert: readFileSync(join(tlsDir, 'server.crt')), key: readFileSync(join(tlsDir, 'server.key')) },
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => sink.stop());
+
+  it('refuses AUTH and MAIL before STARTTLS, then accepts the right password (235) and refuses a wrong one (535)', async () => {
+    const plain = connect(sink.smtpPort, '127.0.0.1');
+    let secure: import('node:tls').TLSSocket | undefined;
+    try {
+      const say = smtpDialogue(plain);
+      expect(await say()).toMatch(/^220 /);
+      expect(await say('EHLO test')).toMatch(/STARTTLS/);
+      expect(
+        (await say(`AUTH PLAIN ${Buffer.from('\0alertmanager\0right').toString('base64')}`)).slice(0, 3),
+      ).toBe('538');
+      expect((await say('MAIL FROM:<a@example.com>')).slice(0, 3)).toBe('530');
+      expect(await say('STARTTLS')).toMatch(/^220 /);
+      plain.removeAllListeners('data');
+      secure = connectTls({ socket: plain, ca, servername: 'localhost' });
+      await new Promise<void>((resolve, reject) =>
+        secure!.once('secureConnect', resolve).once('error', reject),
+      );
+      const sayTls = smtpDialogue(secure);
+      expect(await sayTls('EHLO test')).toMatch(/AUTH PLAIN LOGIN/);
+      const auth = (password: string) =>
+        sayTls(`AUTH PLAIN ${Buffer.from(`\0alertmanager\0${password}`).toString('base64')}`);
+      expect((await auth('wrong')).slice(0, 3)).toBe('535');
+      expect((await auth('right')).slice(0, 3)).toBe('235');
+    } finally {
+      secure?.destroy();
+      plain.destroy();
+    }
   });
 });
 
