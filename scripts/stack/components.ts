@@ -454,7 +454,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           name: 'smtp',
           url: `smtp://127.0.0.1:${ports.smtp}`,
           tls: true,
-          credentials: { type: 'none', reason: 'local mail catcher (STARTTLS, no auth)' },
+          // STARTTLS required, then AUTH as Alertmanager does (user `alertmanager`).
+          credentials: { type: 'password', username: 'alertmanager', passwordFile: secrets.smtpPasswordFile },
         },
         {
           name: 'webhook',

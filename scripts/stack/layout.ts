@@ -8,7 +8,7 @@ import { join } from 'node:path';
  *   state.json               ports, options and the pid of every component started
  *   logs/<component>.log     one log per component (stdout + stderr)
  *   secrets/                 generated once: postgres_password, jwt_secret, metrics_token,
- *                            smtp_password (empty: the local sink has no auth), slack_webhook_url,
+ *                            smtp_password (the local SMTP sink's AUTH password), slack_webhook_url,
  *                            the basic-auth passwords and the Redis/PostgreSQL read-only passwords
  *                            (CREDENTIAL_FILES below)
  *   tls/                     the private CA and the server certificate (scripts/tls/make-certs.sh)

@@ -60,7 +60,7 @@ export interface Notifications {
 }
 
 export interface NotificationSinksOptions {
-  /** Interface to listen on (default 127.0.0.1: the sinks have no auth and must stay local). */
+  /** Interface to listen on (default 127.0.0.1: the webhook has no auth and must stay local). */
   readonly host?: string;
   /** 0 (default) picks a free port; the actual one is returned. */
   readonly smtpPort?: number;
