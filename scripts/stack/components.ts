@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureSecrets, type CredentialFile, type StackLayout, type StackSecrets } from './layout.ts';
 import type { HaPorts, StackPorts } from './ports.ts';
 import {
@@ -35,6 +35,8 @@ export interface StackOptions {
   /** Extra environment of the API (e.g. OTEL_METRICS_EXPORTER=otlp) and of the Collector. */
   readonly apiEnv?: Readonly<Record<string, string>>;
   readonly collectorEnv?: Readonly<Record<string, string>>;
+  /** Renderer variables for Alertmanager (tests: ALERTMANAGER_GROUP_WAIT etc., a failing SMTP). */
+  readonly alertmanagerEnv?: Readonly<Record<string, string>>;
   /** fsync off etc. for throw-away stacks (tests); the developer stack keeps PostgreSQL durable. */
   readonly fastDurability?: boolean;
   /** The HA profile (`up --ha`, scripts/stack/ha.ts): replicas and Thanos on these extra ports. */
@@ -356,6 +358,33 @@ export function stackComponents(context: ComponentContext): Component[] {
       }),
       ready: () => httpOk(local(ports.redisExporter, '/metrics'), { ca: ca() }),
     },
+    {
+      // API liveness in both metric modes (job api-liveness): compose runs the same config file.
+      name: 'blackbox-exporter',
+      endpoints: [
+        {
+          name: 'metrics',
+          url: local(ports.blackboxExporter, '/metrics'),
+          tls: true,
+          credentials: exporterCredentials,
+        },
+      ],
+      command: () => ({
+        command: 'prometheus-blackbox-exporter',
+        args: [
+          `--config.file=${join(root, 'monitoring', 'blackbox', 'blackbox.yml')}`,
+          `--web.listen-address=127.0.0.1:${ports.blackboxExporter}`,
+          `--web.config.file=${web('exporters.yml')}`,
+        ],
+        // blackbox.yml's module verifies the API's certificate with tls/ca.crt, relative to here.
+        cwd: dirname(layout.tls),
+      }),
+      ready: () =>
+        httpOk(local(ports.blackboxExporter, '/-/healthy'), {
+          ca: ca(),
+          basicAuth: basicAuth('exporters_basic_auth_password'),
+        }),
+    },
   ];
 
   if (cadvisor) {
@@ -460,7 +489,8 @@ export function stackComponents(context: ComponentContext): Component[] {
           name: 'smtp',
           url: `smtp://127.0.0.1:${ports.smtp}`,
           tls: true,
-          credentials: { type: 'none', reason: 'local mail catcher (STARTTLS, no auth)' },
+          // STARTTLS required, then AUTH as Alertmanager does (user `alertmanager`).
+          credentials: { type: 'password', username: 'alertmanager', passwordFile: secrets.smtpPasswordFile },
         },
         {
           name: 'webhook',
@@ -483,6 +513,8 @@ export function stackComponents(context: ComponentContext): Component[] {
           String(ports.smtp),
           '--webhook-port',
           String(ports.webhook),
+          '--smtp-password-file',
+          secrets.smtpPasswordFile,
           '--tls-cert',
           tls.certFile,
           '--tls-key',
@@ -529,7 +561,7 @@ export function alertmanagerComponent(context: ComponentContext, instance: Alert
     ],
     prepare: () => {
       mkdirSync(join(instance.dir, 'data'), { recursive: true });
-      renderAlertmanagerConfig(options, instance.dir, context.secrets);
+      renderAlertmanagerConfig(options, instance.dir, context.secrets, context.tls.caFile);
     },
     command: () => ({
       command: goToolPath(options.root, 'alertmanager'),
@@ -657,6 +689,7 @@ export function prometheusComponent(context: ComponentContext, instance: Prometh
         intervals: options.prometheus ?? {},
         targets: instance.targets,
         replica: instance.replica,
+        apiMetricsScraped: options.apiEnv?.OTEL_METRICS_EXPORTER !== 'otlp',
       });
     },
     command: () => ({
@@ -671,6 +704,8 @@ export function prometheusComponent(context: ComponentContext, instance: Prometh
         `--web.external-url=${local(instance.port)}`,
         `--web.config.file=${web('prometheus.yml')}`,
       ],
+      // The bases of the alerts' absolute runbook and dashboard links (external labels).
+      env: { RUNBOOK_BASE_URL: runbookBaseUrl(), GRAFANA_ROOT_URL: grafanaRootUrl() },
     }),
     ready: () =>
       httpOk(local(instance.port, '/-/ready'), {
@@ -682,15 +717,26 @@ export function prometheusComponent(context: ComponentContext, instance: Prometh
   };
 }
 
-/** alertmanager.yml from the shipped template: SMTP and Slack point at the local sinks. */
-function renderAlertmanagerConfig(options: StackOptions, dir: string, secrets: StackSecrets): void {
+const runbookBaseUrl = () =>
+  process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main';
+const grafanaRootUrl = () => process.env.GRAFANA_ROOT_URL || 'https://localhost:3001';
+
+/** alertmanager.yml rendered for the native stack: SMTP, Slack and the heartbeat go to the local sinks. */
+function renderAlertmanagerConfig(
+  options: StackOptions,
+  dir: string,
+  secrets: StackSecrets,
+  caFile: string,
+): void {
   const team = (name: string) => `${name}@mytelevision.local`;
   const env: Record<string, string> = {
     ...baseEnv(),
     SMTP_HOST: `127.0.0.1:${options.ports.smtp}`,
     SMTP_FROM: 'alertmanager@mytelevision.local',
-    // The local mail catcher offers STARTTLS with the stack's certificate (trusted through SSL_CERT_FILE).
+    // The local mail catcher requires STARTTLS (the stack's certificate, trusted through
+    // SSL_CERT_FILE) and AUTH with this user and the password file.
     SMTP_REQUIRE_TLS: 'true',
+    SMTP_USER: 'alertmanager',
     SMTP_PASSWORD_FILE: secrets.smtpPasswordFile,
     SLACK_WEBHOOK_URL_FILE: secrets.slackWebhookUrlFile,
     ALERT_EMAIL_CRITICAL: team('critical-alerts'),
@@ -699,14 +745,22 @@ function renderAlertmanagerConfig(options: StackOptions, dir: string, secrets: S
     ALERT_EMAIL_SECURITY: team('security-team'),
     ALERT_EMAIL_PAYMENTS: team('payments-team'),
     ALERT_EMAIL_DEFAULT: team('default'),
-    RUNBOOK_BASE_URL:
-      process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main',
+    HEARTBEAT_URL_FILE: secrets.heartbeatUrlFile,
+    RUNBOOK_BASE_URL: runbookBaseUrl(),
+    GRAFANA_ROOT_URL: grafanaRootUrl(),
     PROMETHEUS_EXTERNAL_URL: local(options.ports.prometheus),
+    // The Slack and heartbeat webhooks are the local HTTPS sink: verified against the stack's CA.
+    ALERTMANAGER_HTTP_CA_FILE: caFile,
+    ...options.alertmanagerEnv,
   };
-  if (process.env.GRAFANA_ROOT_URL) env.GRAFANA_ROOT_URL = process.env.GRAFANA_ROOT_URL;
   execFileSync(
     process.execPath,
-    [join(options.root, 'scripts', 'render-alertmanager-config.mjs'), '--out-dir', join(dir, 'config')],
+    [
+      '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+      join(options.root, 'scripts', 'render-alertmanager-config.ts'),
+      '--out-dir',
+      join(dir, 'config'),
+    ],
     {
       env,
       stdio: 'pipe',

@@ -48,7 +48,14 @@ const PHASES: readonly (readonly string[])[] = [
     'notification-sinks',
     ...HA_COMPONENTS.storage,
   ],
-  ['postgres-exporter', 'redis-exporter', 'alertmanager', 'api', ...HA_COMPONENTS.services],
+  [
+    'postgres-exporter',
+    'redis-exporter',
+    'blackbox-exporter',
+    'alertmanager',
+    'api',
+    ...HA_COMPONENTS.services,
+  ],
   ['prometheus', ...HA_COMPONENTS.query],
 ];
 

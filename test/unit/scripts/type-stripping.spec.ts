@@ -13,6 +13,7 @@ const ENTRY_POINTS = [
   'scripts/dashboards.ts',
   'scripts/prometheus-ha-config.ts',
   'scripts/docs/cli.ts',
+  'scripts/render-alertmanager-config.ts',
   'bench/run.ts',
   'bench/memory-child.ts',
   'test/fixtures/exporters/capture.ts',
