@@ -21,7 +21,7 @@ describe("an HA replica's prometheus.yml", () => {
   const original = parse(shipped) as Record<string, unknown>;
 
   it('adds the replica label, drops it from alerts (one alert from both replicas) and remote-writes to Receive', () => {
-    expect(rendered.global.external_labels).toEqual({ [REPLICA_LABEL]: 'b' });
+    expect(rendered.global.external_labels).toMatchObject({ [REPLICA_LABEL]: 'b' });
     expect(rendered.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: REPLICA_LABEL }]);
     expect(rendered.remote_write.map((r) => r.url)).toEqual(['http://127.0.0.1:19291/api/v1/receive']);
   });
