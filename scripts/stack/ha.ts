@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   alertmanagerComponent,
+  BASIC_AUTH_USER,
   apiComponent,
   prometheusComponent,
   type Component,
@@ -22,6 +24,10 @@ import { goToolPath } from '../lib/versions.ts';
  *   - thanos-receive (recent data, uploads 2h blocks to the bucket), thanos-store (the bucket),
  *     thanos-query (PromQL over both, deduplicating on `replica`), thanos-compact (the bucket's
  *     compaction and downsampling), on a filesystem bucket under <data>/thanos/bucket.
+ * Thanos is TLS like the rest of the stack, with the stack's certificate and CA: every HTTP endpoint
+ * serves HTTPS with Prometheus's basic auth (user prometheus, the same rendered web config through
+ * --http.config), Receive's remote-write server is HTTPS (Thanos applies no basic auth there; the
+ * replicas verify its certificate), and Query reaches Receive and Store over gRPC with TLS.
  * The replicas are the single stack's own factories (components.ts) with other ports and dirs, so
  * what changes there (flags, TLS) changes here too. Names of the single stack's components are
  * kept for replica a (`prometheus`, `alertmanager`, `api`).
@@ -36,7 +42,7 @@ export const HA_COMPONENTS = {
   query: ['prometheus-b', 'thanos-query'],
 } as const;
 
-const local = (port: number, path = '') => `http://127.0.0.1:${port}${path}`;
+const local = (port: number, path = '') => `https://127.0.0.1:${port}${path}`;
 
 export interface ThanosLayout {
   readonly dir: string;
@@ -60,7 +66,7 @@ function writeObjstoreConfig(layout: ThanosLayout): void {
 
 /** Components the HA profile adds or replaces (by name) in the single stack's list. */
 export function haComponents(context: ComponentContext, ha: HaOptions): Component[] {
-  const { options, layout } = context;
+  const { options, layout, tls, secrets } = context;
   const { ports } = options;
   const hp = ha.ports;
   const thanos = thanosLayout(layout.dataDir);
@@ -88,34 +94,56 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       targets,
       replica: { replica, remoteWriteUrl },
     });
-  const thanosComponent = (name: string, httpPort: number, args: (dir: string) => string[]): Component => {
+  const webCredentials = {
+    type: 'basic',
+    username: BASIC_AUTH_USER,
+    passwordFile: secrets.file('prometheus_basic_auth_password'),
+  } as const;
+  const thanosComponent = (
+    name: string,
+    httpPort: number,
+    args: (dir: string) => string[],
+    extraEndpoints: Component['endpoints'] = [],
+  ): Component => {
     const dir = join(thanos.dir, name.replace(/^thanos-/, ''));
     return {
       name,
       url: local(httpPort),
       endpoints: [
-        {
-          name: 'web',
-          url: local(httpPort),
-          tls: false,
-          // Not done yet: the Thanos components run without TLS or authentication (loopback only).
-          credentials: {
-            type: 'none',
-            reason: 'Thanos runs without TLS or authentication natively (loopback only)',
-          },
-        },
+        { name: 'web', url: local(httpPort), tls: true, credentials: webCredentials },
+        ...extraEndpoints,
       ],
       prepare: () => {
         mkdirSync(dir, { recursive: true });
         writeObjstoreConfig(thanos);
       },
-      command: () => ({ command: thanosBin(), args: args(dir), cwd: thanos.dir }),
-      ready: () => httpOk(local(httpPort, '/-/ready')),
+      command: () => ({
+        command: thanosBin(),
+        // Prometheus's rendered web config: HTTPS with the stack's certificate and basic auth.
+        args: [...args(dir), `--http.config=${join(layout.web, 'prometheus.yml')}`],
+        cwd: thanos.dir,
+      }),
+      ready: () =>
+        httpOk(local(httpPort, '/-/ready'), {
+          ca: readFileSync(tls.caFile),
+          basicAuth: { user: BASIC_AUTH_USER, password: secrets.read('prometheus_basic_auth_password') },
+        }),
       // Receive flushes its head block and uploads it on a clean stop.
       stopGraceMs: 60_000,
     };
   };
+  const grpcEndpoint = (port: number) => ({
+    name: 'grpc',
+    url: `127.0.0.1:${port}`,
+    tls: true,
+    credentials: {
+      type: 'none',
+      reason: 'gRPC (Store API) over TLS without client authentication; Thanos Query verifies the server',
+    } as const,
+  });
   const objstore = `--objstore.config-file=${thanos.objstoreConfig}`;
+  // gRPC servers (Receive, Store, Query's own) over TLS with the stack's certificate.
+  const grpcServerTls = [`--grpc-server-tls-cert=${tls.certFile}`, `--grpc-server-tls-key=${tls.keyFile}`];
   const blockDuration = ha.receiveBlockDuration ?? '2h';
 
   return [
@@ -126,32 +154,58 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
     alertmanagerNode('alertmanager-c', hp.alertmanagerC, 2),
     prometheusReplica('prometheus', ports.prometheus, 'a'),
     prometheusReplica('prometheus-b', hp.prometheusB, 'b'),
-    thanosComponent('thanos-receive', hp.thanosReceiveHttp, (dir) => [
-      'receive',
-      `--tsdb.path=${join(dir, 'tsdb')}`,
-      `--grpc-address=127.0.0.1:${hp.thanosReceiveGrpc}`,
-      `--http-address=127.0.0.1:${hp.thanosReceiveHttp}`,
-      `--remote-write.address=127.0.0.1:${hp.thanosRemoteWrite}`,
-      objstore,
-      // Receive's own label on what it stores and uploads (it is not a replica: never deduplicated).
-      '--label=receive="native"',
-      // Local blocks bounded by size, not age: they are in the bucket once cut. An age retention
-      // also starts Receive's tenant pruning, which in 0.42.4 can run before the tenant's TSDB is
-      // open and crash Receive at start (nil Head in shouldBeMarkedInactive; seen here with 1m blocks).
-      '--tsdb.retention=0d',
-      '--tsdb.max-retention-bytes=2GB',
-      // Hidden flags: one block length (Receive cuts and uploads blocks of exactly this length).
-      `--tsdb.min-block-duration=${blockDuration}`,
-      `--tsdb.max-block-duration=${blockDuration}`,
-    ]),
-    thanosComponent('thanos-store', hp.thanosStoreHttp, (dir) => [
-      'store',
-      `--data-dir=${dir}`,
-      `--grpc-address=127.0.0.1:${hp.thanosStoreGrpc}`,
-      `--http-address=127.0.0.1:${hp.thanosStoreHttp}`,
-      objstore,
-      `--sync-block-duration=${ha.storeSyncInterval ?? '1m'}`,
-    ]),
+    thanosComponent(
+      'thanos-receive',
+      hp.thanosReceiveHttp,
+      (dir) => [
+        'receive',
+        `--tsdb.path=${join(dir, 'tsdb')}`,
+        `--grpc-address=127.0.0.1:${hp.thanosReceiveGrpc}`,
+        `--http-address=127.0.0.1:${hp.thanosReceiveHttp}`,
+        `--remote-write.address=127.0.0.1:${hp.thanosRemoteWrite}`,
+        ...grpcServerTls,
+        // Remote write over HTTPS (Receive applies --http.config to its HTTP port only, not here).
+        `--remote-write.server-tls-cert=${tls.certFile}`,
+        `--remote-write.server-tls-key=${tls.keyFile}`,
+        objstore,
+        // Receive's own label on what it stores and uploads (it is not a replica: never deduplicated).
+        '--label=receive="native"',
+        // Local blocks bounded by size, not age: they are in the bucket once cut. An age retention
+        // also starts Receive's tenant pruning, which in 0.42.4 can run before the tenant's TSDB is
+        // open and crash Receive at start (nil Head in shouldBeMarkedInactive; seen here with 1m blocks).
+        '--tsdb.retention=0d',
+        '--tsdb.max-retention-bytes=2GB',
+        // Hidden flags: one block length (Receive cuts and uploads blocks of exactly this length).
+        `--tsdb.min-block-duration=${blockDuration}`,
+        `--tsdb.max-block-duration=${blockDuration}`,
+      ],
+      [
+        grpcEndpoint(hp.thanosReceiveGrpc),
+        {
+          name: 'remote-write',
+          url: remoteWriteUrl,
+          tls: true,
+          credentials: {
+            type: 'none',
+            reason: 'Thanos Receive has no authentication on remote write (TLS only)',
+          },
+        },
+      ],
+    ),
+    thanosComponent(
+      'thanos-store',
+      hp.thanosStoreHttp,
+      (dir) => [
+        'store',
+        `--data-dir=${dir}`,
+        `--grpc-address=127.0.0.1:${hp.thanosStoreGrpc}`,
+        `--http-address=127.0.0.1:${hp.thanosStoreHttp}`,
+        ...grpcServerTls,
+        objstore,
+        `--sync-block-duration=${ha.storeSyncInterval ?? '1m'}`,
+      ],
+      [grpcEndpoint(hp.thanosStoreGrpc)],
+    ),
     thanosComponent('thanos-compact', hp.thanosCompactHttp, (dir) => [
       'compact',
       '--wait',
@@ -160,14 +214,23 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       objstore,
       '--wait-interval=5m',
     ]),
-    thanosComponent('thanos-query', hp.thanosQueryHttp, () => [
-      'query',
-      `--grpc-address=127.0.0.1:${hp.thanosQueryGrpc}`,
-      `--http-address=127.0.0.1:${hp.thanosQueryHttp}`,
-      `--endpoint=127.0.0.1:${hp.thanosReceiveGrpc}`,
-      `--endpoint=127.0.0.1:${hp.thanosStoreGrpc}`,
-      `--query.replica-label=${REPLICA_LABEL}`,
-    ]),
+    thanosComponent(
+      'thanos-query',
+      hp.thanosQueryHttp,
+      () => [
+        'query',
+        `--grpc-address=127.0.0.1:${hp.thanosQueryGrpc}`,
+        `--http-address=127.0.0.1:${hp.thanosQueryHttp}`,
+        ...grpcServerTls,
+        // Receive and Store are reached over TLS, their certificate verified against the CA.
+        '--grpc-client-tls-secure',
+        `--grpc-client-tls-ca=${tls.caFile}`,
+        `--endpoint=127.0.0.1:${hp.thanosReceiveGrpc}`,
+        `--endpoint=127.0.0.1:${hp.thanosStoreGrpc}`,
+        `--query.replica-label=${REPLICA_LABEL}`,
+      ],
+      [grpcEndpoint(hp.thanosQueryGrpc)],
+    ),
   ];
 }
 

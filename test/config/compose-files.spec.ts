@@ -533,7 +533,32 @@ describe('the HA overlay (docker-compose.ha.yml)', () => {
     }
     expect(ha.services['thanos-query'].command).toContain(`--query.replica-label=${REPLICA_LABEL}`);
     expect(read(COMPOSE_HA_CONFIG)).toContain(
-      'remote_write:\n  - url: http://thanos-receive:19291/api/v1/receive',
+      'remote_write:\n  - url: https://thanos-receive:19291/api/v1/receive',
+    );
+  });
+
+  it('every Thanos component serves HTTPS with basic auth; gRPC and remote write are TLS', () => {
+    const certNames = read('scripts/tls/make-certs.sh');
+    for (const name of ['thanos-receive', 'thanos-store', 'thanos-compact', 'thanos-query']) {
+      const s = ha.services[name];
+      expect(s.command).toContain('--http.config=/etc/thanos/web/prometheus.yml');
+      expect(s.volumes).toContain('web-config:/etc/thanos/web:ro');
+      expect(isProvided(s, '/run/secrets/prometheus_basic_auth_password')).toBe(true);
+      expect(JSON.stringify(s.healthcheck?.test)).toContain('https://127.0.0.1:10902/-/ready');
+      expect(certNames).toMatch(new RegExp(`services=.*\\b${name}\\b`));
+    }
+    for (const name of ['thanos-receive', 'thanos-store', 'thanos-query'])
+      expect(ha.services[name].command).toEqual(
+        expect.arrayContaining([
+          '--grpc-server-tls-cert=/etc/thanos/web/server.crt',
+          '--grpc-server-tls-key=/etc/thanos/web/server.key',
+        ]),
+      );
+    expect(ha.services['thanos-receive'].command).toContain(
+      '--remote-write.server-tls-cert=/etc/thanos/web/server.crt',
+    );
+    expect(ha.services['thanos-query'].command).toEqual(
+      expect.arrayContaining(['--grpc-client-tls-secure', '--grpc-client-tls-ca=/etc/thanos/web/ca.crt']),
     );
   });
 

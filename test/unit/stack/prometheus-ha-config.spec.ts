@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { prometheusReplicaConfig, REPLICA_LABEL } from '../../../scripts/stack/prometheus-ha-config';
+import {
+  COMPOSE_HA_CONFIG,
+  prometheusReplicaConfig,
+  REPLICA_LABEL,
+} from '../../../scripts/stack/prometheus-ha-config';
 import { withScope } from '../../../monitoring/grafana/src/variables';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -11,19 +15,35 @@ describe("an HA replica's prometheus.yml", () => {
   const rendered = parse(
     prometheusReplicaConfig(shipped, {
       replica: 'b',
-      remoteWriteUrl: 'http://127.0.0.1:19291/api/v1/receive',
+      remoteWriteUrl: 'https://127.0.0.1:19291/api/v1/receive',
     }),
   ) as Record<string, unknown> & {
     global: { external_labels: Record<string, string> };
     alerting: { alert_relabel_configs: unknown[] };
-    remote_write: { url: string }[];
+    remote_write: { url: string; tls_config?: { ca_file?: string } }[];
   };
   const original = parse(shipped) as Record<string, unknown>;
 
   it('adds the replica label, drops it from alerts (one alert from both replicas) and remote-writes to Receive', () => {
     expect(rendered.global.external_labels).toMatchObject({ [REPLICA_LABEL]: 'b' });
     expect(rendered.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: REPLICA_LABEL }]);
-    expect(rendered.remote_write.map((r) => r.url)).toEqual(['http://127.0.0.1:19291/api/v1/receive']);
+    expect(rendered.remote_write.map((r) => r.url)).toEqual(['https://127.0.0.1:19291/api/v1/receive']);
+  });
+
+  it("remote-writes over HTTPS, verifying Receive's certificate against the stack CA", () => {
+    expect(rendered.remote_write.map((r) => r.tls_config)).toEqual([{ ca_file: 'tls/ca.crt' }]);
+  });
+
+  it("compose's committed replica config writes to Receive over HTTPS", () => {
+    const committed = parse(readFileSync(join(ROOT, COMPOSE_HA_CONFIG), 'utf8')) as {
+      remote_write: { url: string; tls_config: { ca_file: string } }[];
+    };
+    expect(committed.remote_write).toEqual([
+      expect.objectContaining({
+        url: 'https://thanos-receive:19291/api/v1/receive',
+        tls_config: { ca_file: 'tls/ca.crt' },
+      }),
+    ]);
   });
 
   it('keeps every scrape job and rule file of the shipped file unchanged', () => {
