@@ -1,7 +1,9 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ApiClient } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
+import { httpRequestText } from '../../scripts/stack/https-client.ts';
 import { goToolPath } from '../../scripts/lib/versions.ts';
 import { readDeliveries } from '../support/notifications';
 import { freePorts } from '../support/ports';
@@ -21,7 +23,7 @@ import {
   haPorts,
   maxGap,
   postAlert,
-  queryUrl,
+  thanosQuery,
   rawSamples,
   seriesKey,
   TwoInstanceTraffic,
@@ -57,6 +59,77 @@ beforeAll(async () => {
 afterAll(async () => {
   await traffic?.stop();
   await stopTestStack(stack);
+});
+
+describe('Thanos is TLS like the rest of the stack', () => {
+  const thanosEndpoints = () =>
+    stack!.components
+      .filter((c) => c.name.startsWith('thanos-'))
+      .flatMap((c) => c.endpoints.map((e) => [`${c.name}/${e.name}`, e] as const));
+
+  it('status lists every Thanos endpoint as TLS: HTTP with basic auth, remote write and gRPC without', () => {
+    const listed = Object.fromEntries(thanosEndpoints().map(([n, e]) => [n, [e.tls, e.credentials.type]]));
+    expect(listed).toEqual({
+      'thanos-receive/web': [true, 'basic'],
+      'thanos-receive/grpc': [true, 'none'],
+      'thanos-receive/remote-write': [true, 'none'],
+      'thanos-store/web': [true, 'basic'],
+      'thanos-store/grpc': [true, 'none'],
+      'thanos-compact/web': [true, 'basic'],
+      'thanos-query/web': [true, 'basic'],
+      'thanos-query/grpc': [true, 'none'],
+    });
+  });
+
+  it('HTTP endpoints: plain HTTP refused, 401 without or with wrong credentials, 200 with the right ones', async () => {
+    const ca = readFileSync(stack!.tls.caFile);
+    const web = thanosEndpoints().filter(([n]) => n.endsWith('/web'));
+    expect(web).toHaveLength(4);
+    for (const [name, e] of web) {
+      if (e.credentials.type !== 'basic') throw new Error(`${name}: not basic auth`);
+      const url = `${e.url}/-/healthy`;
+      const right = {
+        user: e.credentials.username,
+        password: readFileSync(e.credentials.passwordFile, 'utf8'),
+      };
+      const plain = await httpRequestText(url.replace(/^https:/, 'http:'), { basicAuth: right }).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      expect([name, plain === 400 || plain === 'refused' ? 'refused' : plain]).toEqual([name, 'refused']);
+      expect([name, (await httpRequestText(url, { ca })).status]).toEqual([name, 401]);
+      const wrong = { user: right.user, password: 'not-the-password' };
+      expect([name, (await httpRequestText(url, { ca, basicAuth: wrong })).status]).toEqual([name, 401]);
+      expect([name, (await httpRequestText(url, { ca, basicAuth: right })).status]).toEqual([name, 200]);
+    }
+  });
+
+  it("remote write is HTTPS (plain HTTP refused); gRPC servers present the CA's certificate", async () => {
+    const ca = readFileSync(stack!.tls.caFile);
+    const [[, rw]] = thanosEndpoints().filter(([n]) => n === 'thanos-receive/remote-write');
+    const plain = await httpRequestText(rw.url.replace(/^https:/, 'http:'), {
+      method: 'POST',
+      body: '',
+    }).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(plain === 400 || plain === 'refused').toBe(true);
+    // Over verified TLS Receive answers (an empty write is a client error, not a TLS failure).
+    const overTls = await httpRequestText(rw.url, { ca, method: 'POST', body: '' });
+    expect(overTls.status).toBeGreaterThanOrEqual(200);
+    for (const [name, e] of thanosEndpoints().filter(([n]) => n.endsWith('/grpc'))) {
+      const [host, port] = e.url.split(':');
+      const authorized = await new Promise<boolean | string>((resolve) => {
+        const socket = tlsConnect({ host, port: Number(port), ca, ALPNProtocols: ['h2'] }, () => {
+          resolve(socket.authorized);
+          socket.destroy();
+        });
+        socket.on('error', (err) => resolve(err.message));
+      });
+      expect([name, authorized]).toEqual([name, true]);
+    }
+  });
 });
 
 describe('one user, two API instances (shared PostgreSQL and Redis)', () => {
@@ -98,8 +171,10 @@ describe('one API instance stopped', () => {
     const firing = await waitFor(
       'APIDown firing in Thanos Query',
       async () => {
+        const query = thanosQuery(stack!);
         const res = await fetch(
-          `${queryUrl(stack!)}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname="APIDown",alertstate="firing"}')}`,
+          `${query.url}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname="APIDown",alertstate="firing"}')}`,
+          { headers: query.headers },
         );
         const body = (await res.json()) as { data: { result: { metric: Record<string, string> }[] } };
         return body.data.result.length > 0 && body.data.result;
@@ -157,8 +232,8 @@ describe('one Prometheus replica killed for two minutes', () => {
     const from = killedAt - 30;
     const report: string[] = [];
     for (const selector of selectors) {
-      const deduplicated = await rawSamples(queryUrl(stack!), selector, now() - from + 5);
-      const raw = await rawSamples(queryUrl(stack!), selector, now() - from + 5, { dedup: false });
+      const deduplicated = await rawSamples(thanosQuery(stack!), selector, now() - from + 5);
+      const raw = await rawSamples(thanosQuery(stack!), selector, now() - from + 5, { dedup: false });
       // Both replicas' series are there, and deduplication leaves one per label set without `replica`.
       expect(new Set(raw.map((s) => s.metric.replica))).toEqual(new Set(['a', 'b']));
       const keys = deduplicated.map((s) => seriesKey(s.metric));
@@ -177,24 +252,23 @@ describe('one Prometheus replica killed for two minutes', () => {
 
 describe("one replica's storage wiped", () => {
   it('the history before the wipe is still queryable, and the bucket alone holds it', async () => {
-    const ha = haPorts(stack!);
     const prometheusData = join(stack!.layout.dataDir, 'prometheus', 'data');
     await stack!.stop('prometheus');
     const wipedAt = now();
     rmSync(prometheusData, { recursive: true, force: true });
     await stack!.start('prometheus');
     const from = stackUpAt + 10;
-    const up = await rawSamples(queryUrl(stack!), 'up{job="mytelevision-api"}', now() - from + 5);
+    const up = await rawSamples(thanosQuery(stack!), 'up{job="mytelevision-api"}', now() - from + 5);
     const gap = Math.max(...up.map((s) => maxGap(s, from, wipedAt - SCRAPE_SECONDS)));
     expect(gap).toBeLessThan(5 * SCRAPE_SECONDS);
     // The bucket alone (a Query of its own on the Store Gateway): the blocks Receive uploaded.
     const [grpc, http] = await freePorts(2);
-    const bucket = await bucketOnlyQuery(goToolPath(REPO_ROOT, 'thanos'), ha.thanosStoreGrpc, [grpc, http]);
+    const bucket = await bucketOnlyQuery(stack!, goToolPath(REPO_ROOT, 'thanos'), [grpc, http]);
     try {
       const inBucket = await waitFor(
         'history in the bucket',
         async () => {
-          const s = await rawSamples(bucket.url, 'up{job="mytelevision-api"}', now() - from + 5);
+          const s = await rawSamples(bucket, 'up{job="mytelevision-api"}', now() - from + 5);
           return s.length > 0 && s;
         },
         { timeoutMs: 60_000, intervalMs: 1000 },

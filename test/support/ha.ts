@@ -3,7 +3,9 @@ import { ApiClient } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import type { HaPorts } from '../../scripts/stack/ports.ts';
 import { readNotifications } from '../../scripts/stack/notification-sinks.ts';
-import { alertmanagerHeaders } from './stack';
+import { join } from 'node:path';
+import { alertmanagerHeaders, basicAuthHeader } from './stack';
+import type { PrometheusEndpoint } from './prometheus-api';
 
 /** Helpers of the HA tests (test/ha): Thanos Query's raw samples, a two-instance client, Alertmanager cluster state. */
 
@@ -11,7 +13,11 @@ export const haPorts = (stack: Stack): HaPorts => {
   if (!stack.options.ha) throw new Error('not an HA stack');
   return stack.options.ha.ports;
 };
-export const queryUrl = (stack: Stack) => `http://127.0.0.1:${haPorts(stack).thanosQueryHttp}`;
+/** Thanos Query's HTTPS API: Prometheus's basic auth (its web config), the CA trusted by trustStackCa. */
+export const thanosQuery = (stack: Stack): PrometheusEndpoint => ({
+  url: `https://127.0.0.1:${haPorts(stack).thanosQueryHttp}`,
+  headers: basicAuthHeader(stack, 'prometheus_basic_auth_password'),
+});
 export const apiUrls = (stack: Stack) => [
   `https://127.0.0.1:${stack.ports.api}`,
   `https://127.0.0.1:${haPorts(stack).apiB}`,
@@ -25,7 +31,7 @@ export interface RawSeries {
 
 /** Raw samples of `selector` over the last `windowSeconds` (a range-vector instant query). */
 export async function rawSamples(
-  base: string,
+  query: PrometheusEndpoint,
   selector: string,
   windowSeconds: number,
   options: { dedup?: boolean } = {},
@@ -35,7 +41,7 @@ export async function rawSamples(
     dedup: String(options.dedup ?? true),
     partial_response: 'true',
   });
-  const res = await fetch(`${base}/api/v1/query?${params}`);
+  const res = await fetch(`${query.url}/api/v1/query?${params}`, { headers: query.headers });
   const body = (await res.json()) as {
     status: string;
     error?: string;
@@ -187,19 +193,22 @@ export async function postAlert(
   }
 }
 
-/** A Thanos Query of its own reading only the Store Gateway (the bucket): stopped by `stop()`. */
+/** A Thanos Query of its own reading only the Store Gateway (the bucket), TLS like the stack's: stopped by `stop()`. */
 export async function bucketOnlyQuery(
+  stack: Stack,
   thanos: string,
-  storeGrpcPort: number,
   ports: [number, number],
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<PrometheusEndpoint & { stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(
     thanos,
     [
       'query',
       `--grpc-address=127.0.0.1:${ports[0]}`,
       `--http-address=127.0.0.1:${ports[1]}`,
-      `--endpoint=127.0.0.1:${storeGrpcPort}`,
+      `--http.config=${join(stack.layout.web, 'prometheus.yml')}`,
+      '--grpc-client-tls-secure',
+      `--grpc-client-tls-ca=${stack.tls.caFile}`,
+      `--endpoint=127.0.0.1:${haPorts(stack).thanosStoreGrpc}`,
       '--query.replica-label=replica',
     ],
     { stdio: 'ignore' },
@@ -210,5 +219,9 @@ export async function bucketOnlyQuery(
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
-  return { url: `http://127.0.0.1:${ports[1]}`, stop };
+  return {
+    url: `https://127.0.0.1:${ports[1]}`,
+    headers: basicAuthHeader(stack, 'prometheus_basic_auth_password'),
+    stop,
+  };
 }
