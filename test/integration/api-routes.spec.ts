@@ -1,4 +1,10 @@
+import { expect } from '@jest/globals';
 import request from 'supertest';
+import type { PublicUser, TokenPair } from '../../src/auth/auth.service';
+import type { Device } from '../../src/auth/devices.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
+import type { Profile } from '../../src/profiles/profiles.service';
+import type { SubscriptionReceipt } from '../../src/payments/payments.service';
 import { AccountStateSource } from '../../src/auth/account-state.source';
 import { DATABASE, type Database } from '@infrastructure/database';
 import { MetricsService } from '@infrastructure/metrics';
@@ -21,7 +27,7 @@ interface Backend {
 }
 
 const backends: Backend[] = [
-  { name: 'embedded PGlite + in-process store', expected: { database: 'pglite', sessionStore: 'memory' }, start: async () => ({ servers: [] }) },
+  { name: 'embedded PGlite + in-process store', expected: { database: 'pglite', sessionStore: 'memory' }, start: () => Promise.resolve({ servers: [] }) },
   {
     name: 'PostgreSQL + Redis servers',
     expected: { database: 'postgres', sessionStore: 'redis' },
@@ -66,7 +72,9 @@ describe.each(backends)('API routes on $name', (backend) => {
     expect(reg.status).toBe(201);
     const login = await api().post('/api/v1/auth/login').send({ email: address, password });
     expect(login.status).toBe(200);
-    return { id: reg.body.id as string, email: address, password, access: login.body.accessToken as string, refresh: login.body.refreshToken as string };
+    const { id } = reg.body as PublicUser;
+    const pair = login.body as TokenPair;
+    return { id, email: address, password, access: pair.accessToken, refresh: pair.refreshToken };
   }
 
   describe('health', () => {
@@ -74,7 +82,8 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect((await api().get('/health/live')).status).toBe(200);
       const ready = await api().get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body.details).toEqual({
+      // Terminus's readiness body: status, info, error and details per dependency.
+      expect((ready.body as { details: unknown }).details).toEqual({
         database: { status: 'up', kind: backend.expected.database },
         sessionStore: { status: 'up', kind: backend.expected.sessionStore },
       });
@@ -159,16 +168,17 @@ describe.each(backends)('API routes on $name', (backend) => {
       const expired = jest.spyOn(metrics, 'recordTokenExpired');
       const res = await api().post('/api/v1/auth/refresh').send({ refreshToken: user.refresh });
       expect(res.status).toBe(200);
-      expect(res.body.refreshToken).not.toBe(user.refresh);
-      expect((await api().get('/api/v1/me').set(bearer(res.body.accessToken))).status).toBe(200);
+      const pair = res.body as TokenPair;
+      expect(pair.refreshToken).not.toBe(user.refresh);
+      expect((await api().get('/api/v1/me').set(bearer(pair.accessToken))).status).toBe(200);
       expect(refreshed).toHaveBeenCalledTimes(1);
 
       const reuse = await api().post('/api/v1/auth/refresh').send({ refreshToken: user.refresh });
       expect(reuse.status).toBe(401);
-      expect(reuse.body.message).toBe('refresh token invalid or revoked');
+      expect((reuse.body as ErrorBody).message).toBe('refresh token invalid or revoked');
       // Token theft detection: the session is gone, with the pair issued in its place.
-      expect((await api().post('/api/v1/auth/refresh').send({ refreshToken: res.body.refreshToken })).status).toBe(401);
-      expect((await api().get('/api/v1/me').set(bearer(res.body.accessToken))).status).toBe(401);
+      expect((await api().post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken })).status).toBe(401);
+      expect((await api().get('/api/v1/me').set(bearer(pair.accessToken))).status).toBe(401);
       expect(refreshed).toHaveBeenCalledTimes(1);
       expect(expired).not.toHaveBeenCalled();
     });
@@ -194,8 +204,9 @@ describe.each(backends)('API routes on $name', (backend) => {
       }
       const live = await api().get('/api/v1/contents?type=live');
       expect(live.status).toBe(200);
-      expect(live.body.length).toBeGreaterThan(0);
-      expect(live.body.every((c: { type: string }) => c.type === 'live')).toBe(true);
+      const liveTitles = live.body as Array<{ type: string }>;
+      expect(liveTitles.length).toBeGreaterThan(0);
+      expect(liveTitles.every((c) => c.type === 'live')).toBe(true);
     });
 
     it('GET /contents/:id answers one title, 404 for an unknown id', async () => {
@@ -214,7 +225,7 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect(views.mock.calls).toEqual([['movie', 'free']]);
       const premium = await api().post('/api/v1/contents/movie-sintel/views').set(bearer(user.access));
       expect(premium.status).toBe(403);
-      expect(premium.body.message).toBe('premium content requires an active subscription');
+      expect((premium.body as ErrorBody).message).toBe('premium content requires an active subscription');
       expect((await api().post('/api/v1/contents/unknown/views').set(bearer(user.access))).status).toBe(404);
       expect((await api().post('/api/v1/contents/movie-big-buck-bunny/views')).status).toBe(401);
       expect(views).toHaveBeenCalledTimes(1);
@@ -232,10 +243,11 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect((await api().post('/api/v1/contents/live-champions-final/streams').set(bearer(owner.access))).status).toBe(403);
       expect(started).toHaveBeenCalledTimes(1);
 
-      expect((await api().delete(`/api/v1/streams/${res.body.streamId}`).set(bearer(other.access))).status).toBe(404);
+      const { streamId } = res.body as { streamId: string };
+      expect((await api().delete(`/api/v1/streams/${streamId}`).set(bearer(other.access))).status).toBe(404);
       expect(stopped).not.toHaveBeenCalled();
-      expect((await api().delete(`/api/v1/streams/${res.body.streamId}`).set(bearer(owner.access))).status).toBe(204);
-      expect((await api().delete(`/api/v1/streams/${res.body.streamId}`).set(bearer(owner.access))).status).toBe(404);
+      expect((await api().delete(`/api/v1/streams/${streamId}`).set(bearer(owner.access))).status).toBe(204);
+      expect((await api().delete(`/api/v1/streams/${streamId}`).set(bearer(owner.access))).status).toBe(404);
       expect(stopped.mock.calls).toEqual([['live']]);
     });
 
@@ -247,7 +259,7 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect(like.body).toEqual({ contentId: 'series-city-lights', type: 'like', changed: true });
       const again = await api().post('/api/v1/contents/series-city-lights/reactions').set(bearer(user.access)).send({ type: 'like' });
       expect(again.status).toBe(201);
-      expect(again.body.changed).toBe(false);
+      expect((again.body as { changed: boolean }).changed).toBe(false);
       await api().post('/api/v1/contents/series-city-lights/reactions').set(bearer(user.access)).send({ type: 'love' }).expect(201);
       expect(reactions.mock.calls).toEqual([
         ['like', 'series'],
@@ -280,8 +292,9 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ id: expect.any(String), name: 'Kids', type: 'kids', createdAt: expect.any(String) });
       expect(created.mock.calls).toEqual([['kids']]);
-      expect((await api().post(`/api/v1/profiles/${res.body.id}/switch`).set(bearer(user.access))).status).toBe(204);
-      expect((await api().post(`/api/v1/profiles/${res.body.id}/switch`).set(bearer(other.access))).status).toBe(404);
+      const profile = res.body as Profile;
+      expect((await api().post(`/api/v1/profiles/${profile.id}/switch`).set(bearer(user.access))).status).toBe(204);
+      expect((await api().post(`/api/v1/profiles/${profile.id}/switch`).set(bearer(other.access))).status).toBe(404);
       expect(switched).toHaveBeenCalledTimes(1);
 
       for (let i = 0; i < 4; i++) await api().post('/api/v1/profiles').set(bearer(user.access)).send({ name: `P${i}`, type: 'adult' }).expect(201);
@@ -299,7 +312,7 @@ describe.each(backends)('API routes on $name', (backend) => {
       expect(res.body).toMatchObject({ type: 'tv', name: 'Living room', new: true });
       const again = await api().post('/api/v1/devices').set(bearer(user.access)).send({ type: 'tv', name: 'living ROOM' });
       expect(again.status).toBe(200);
-      expect(again.body).toMatchObject({ id: res.body.id, new: false });
+      expect(again.body).toMatchObject({ id: (res.body as Device).id, new: false });
       expect(devices.mock.calls).toEqual([['tv']]);
       expect(risk.mock.calls).toEqual([['new_device', 'flagged']]);
     });
@@ -347,13 +360,13 @@ describe.each(backends)('API routes on $name', (backend) => {
 
       const declined = await api().post('/api/v1/subscriptions').set(bearer(user.access)).send({ plan: 'annual', paymentMethod: 'card', card: { number: '4000000000000002' } });
       expect(declined.status).toBe(402);
-      expect((await api().get('/api/v1/me').set(bearer(user.access))).body.accessType).toBe('free');
+      expect(((await api().get('/api/v1/me').set(bearer(user.access))).body as PublicUser).accessType).toBe('free');
       expect(subs).not.toHaveBeenCalled();
 
       const res = await api().post('/api/v1/subscriptions').set(bearer(user.access)).send({ plan: 'monthly', paymentMethod: 'card', card: { number: '4242424242424242' } });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ subscriptionId: expect.any(String), plan: 'monthly', accessType: 'premium', payment: { status: 'success', amount: 9.99 } });
-      const days = (Date.parse(res.body.expiresAt) - Date.now()) / 86_400_000;
+      const days = (Date.parse((res.body as SubscriptionReceipt).expiresAt) - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(29);
       expect(days).toBeLessThanOrEqual(30);
       expect(subs.mock.calls).toEqual([['monthly']]);
@@ -362,7 +375,7 @@ describe.each(backends)('API routes on $name', (backend) => {
         ['success', 'card', 9.99],
       ]);
 
-      expect((await api().get('/api/v1/me').set(bearer(user.access))).body.accessType).toBe('premium');
+      expect(((await api().get('/api/v1/me').set(bearer(user.access))).body as PublicUser).accessType).toBe('premium');
       expect((await api().post('/api/v1/contents/movie-sintel/views').set(bearer(user.access))).status).toBe(201);
       expect(views.mock.calls).toEqual([['movie', 'premium']]);
       expect(await state.premiumSubscribers()).toBe(premiumBefore + 1);

@@ -1,6 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
+import type { TokenPair } from '../../src/auth/auth.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
 import { createTestApp, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
@@ -15,7 +17,8 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 async function signUp(t: TestApp, email: string) {
   await request(t.server).post('/api/v1/auth/register').send({ email, password: PASSWORD }).expect(201);
   const login = await request(t.server).post('/api/v1/auth/login').send({ email, password: PASSWORD }).expect(200);
-  return { access: login.body.accessToken as string, refresh: login.body.refreshToken as string };
+  const pair = login.body as TokenPair;
+  return { access: pair.accessToken, refresh: pair.refreshToken };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -74,7 +77,7 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
       .sign({ sub: claims.sub, sid: claims.sid }, { issuer: 'mytelevision-api', expiresIn: -60, algorithm: 'HS256' });
     const res = await request(t.server).get('/api/v1/me').set(bearer(stale));
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('access token expired');
+    expect((res.body as ErrorBody).message).toBe('access token expired');
     expect(expired).toHaveBeenCalledTimes(1);
     // The same claims, still valid, pass: the 401 came from the expiry alone.
     expect((await request(t.server).get('/api/v1/me').set(bearer(session.access))).status).toBe(200);
@@ -98,7 +101,7 @@ describe('refresh-token expiry (REFRESH_TOKEN_TTL_S=1)', () => {
     await waitFor('the refresh token to expire', () => Date.now() > issuedAt + 1_100, { timeoutMs: 5_000, intervalMs: 50 });
     const res = await request(t.server).post('/api/v1/auth/refresh').send({ refreshToken: session.refresh });
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('refresh token expired');
+    expect((res.body as ErrorBody).message).toBe('refresh token expired');
     expect(expired).toHaveBeenCalledTimes(1);
     expect(refreshed).not.toHaveBeenCalled();
   });

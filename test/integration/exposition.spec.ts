@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ interface Backend {
 }
 
 const BACKENDS: Backend[] = [
-  { name: 'embedded PGlite and in-process store', start: async () => ({ env: {}, servers: [] }) },
+  { name: 'embedded PGlite and in-process store', start: () => Promise.resolve({ env: {}, servers: [] }) },
   {
     name: 'real PostgreSQL and Redis',
     start: async () => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { SANDBOX_CARDS, SandboxPaymentGateway } from '../../../src/payments/sandbox-gateway';
 
 describe('SandboxPaymentGateway', () => {
