@@ -17,8 +17,9 @@ import { startPostgres, startRedis, type RunningServer } from '../support/server
 jest.setTimeout(60_000);
 
 /**
- * Every route of SPEC §4 with its business rules and the metrics it records, run twice: on the
- * embedded defaults (PGlite + in-process store) and on real PostgreSQL + Redis.
+ * Every route of the API (docs/architecture.md#the-http-api) with its business rules and the
+ * metrics it records, run twice: on the embedded defaults (PGlite + in-process store) and on real
+ * PostgreSQL + Redis.
  */
 interface Backend {
   readonly name: string;

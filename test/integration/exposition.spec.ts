@@ -14,7 +14,7 @@ import { tool } from '../support/tools';
 import { waitFor } from '../support/wait';
 
 /**
- * The real API (preload included) driven through every route of SPEC §4, then scraped: each of the
+ * The real API (preload included) driven through every route of the API, then scraped: each of the
  * 24 catalogue metrics must be in the exposition with its type and label names, and must have moved
  * by exactly what the traffic did. Run on the embedded defaults and on real PostgreSQL + Redis.
  */
@@ -31,8 +31,8 @@ const COMMON_ENV = {
 };
 
 /**
- * promtool's lint warnings that the seed's names force, and only those: the seed names these gauges
- * `..._total`, a suffix Prometheus reserves for counters (SPEC §3 keeps the names because existing
+ * promtool's lint warnings that the established names force, and only those: these gauges are named
+ * `..._total`, a suffix Prometheus reserves for counters (the names are kept because existing
  * dashboards and alerts use them).
  */
 const ALLOWED_PROMTOOL_WARNINGS = [
@@ -102,8 +102,8 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
     api = await startApi({ ...COMMON_ENV, ...started.env }, `api (${backend.name})`);
     before = await scrape(api.client);
     await driveEveryRoute(api.client, expected);
-    // State gauges are read through a short cache (SPEC §3): the scrape after the traffic is the
-    // first one that sees the subscription once the cached value has aged out.
+    // State gauges are read through a short cache (docs/decisions.md#the-metric-catalogue): the scrape
+    // after the traffic is the first one that sees the subscription once the cached value has aged out.
     after = await waitFor('the state gauges to be read again', async () => {
       const e = await scrape(api.client);
       return e.value(METRICS.premiumSubscribers.name) === 1 ? e : undefined;
@@ -171,7 +171,7 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
     expect(after.text).not.toMatch(/otel_scope_/);
   });
 
-  it('passes `promtool check metrics` but for the warnings the seed names force', () => {
+  it('passes `promtool check metrics` but for the warnings the established names force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtv-promtool-'));
     try {
       const file = join(dir, 'metrics.txt');

@@ -3,8 +3,9 @@ import { startApi, type RunningApi } from '../support/api-process';
 import { waitFor } from '../support/wait';
 
 /**
- * SPEC §9: telemetry never breaks the API. With the OTLP endpoint on a closed port every request
- * still succeeds, and the export failure is logged a bounded number of times, not per request.
+ * Telemetry never breaks the API (docs/architecture.md#fault-behaviour). With the OTLP endpoint on a
+ * closed port every request still succeeds, and the export failure is logged a bounded number of
+ * times, not per request.
  */
 const REQUESTS = 500;
 
