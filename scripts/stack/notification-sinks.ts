@@ -1,6 +1,6 @@
 /**
- * Local stand-ins for the two places Alertmanager delivers to (SPEC §6), so that the native stack and
- * the end-to-end tests can see every notification without any outside service:
+ * Local stand-ins for the two places Alertmanager delivers to (e-mail and Slack), so that the native
+ * stack and the end-to-end tests can see every notification without any outside service:
  *
  *  - an SMTP server (smtp-server) that accepts plain SMTP without auth or TLS — Alertmanager rendered
  *    with `SMTP_REQUIRE_TLS=false` — and writes each message, parsed by mailparser, to

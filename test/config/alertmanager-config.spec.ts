@@ -57,7 +57,7 @@ const EXPECTED_RECEIVERS: Record<string, string> = {
   PossibleBruteForce: 'security-team',
   HighTokenExpiration: 'security-team',
   PaymentFailuresHigh: 'payments-team',
-  // the seed's two examples, kept as alerts of their own
+  // the two earlier example rules, kept as alerts of their own
   HighLatency: 'warning-alerts',
   APIHighMemoryUsage: 'warning-alerts',
 };

@@ -22,7 +22,7 @@ import { waitFor } from '../support/wait';
 import { parseExposition, seriesKey, type Exposition } from '../support/collector-exposition';
 
 /**
- * Push mode (SPEC §2.3) proven with the built Collector: the API's MetricsService recordings sent by
+ * Push mode (docs/architecture.md#data-flows) proven with the built Collector: the API's MetricsService recordings sent by
  * OTLP and exposed by the Collector's prometheus exporter must read exactly like the API's own pull
  * exposition of the same recordings (@opentelemetry/exporter-prometheus, as the API configures it).
  * Also: span-derived RED metrics (span_metrics connector), the traces file overlay, own telemetry.

@@ -27,9 +27,9 @@ const promtool = (args: string[], cwd?: string) =>
   runTool(tool('promtool'), args, { cwd });
 
 /**
- * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
- * the threshold the expression compares with, the `for:` duration ('' = the table gives none), plus
- * the seed's two YAML examples kept as alerts of their own.
+ * The team's alert tables, typed here, not read from the rules: name, severity, the threshold the
+ * expression compares with, the `for:` duration ('' = the table gives none), plus the two earlier
+ * example rules kept as alerts of their own (docs/decisions.md#alerts).
  */
 const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: string; for: string }> = [
   { name: 'APIDown', severity: 'critical', threshold: '== 0', for: '1m' },
@@ -45,7 +45,7 @@ const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: st
   { name: 'PossibleBruteForce', severity: 'security', threshold: '* 60 > 10', for: '' },
   { name: 'HighTokenExpiration', severity: 'security', threshold: '> 50', for: '' },
   { name: 'PaymentFailuresHigh', severity: 'payments', threshold: '> 0.05', for: '' },
-  // the seed's YAML examples
+  // the earlier example rules
   { name: 'HighLatency', severity: 'warning', threshold: '> 1', for: '10m' },
   { name: 'APIHighMemoryUsage', severity: 'warning', threshold: '/ 1024 / 1024 > 1024', for: '15m' },
 ];

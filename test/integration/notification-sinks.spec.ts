@@ -52,7 +52,7 @@ function shippedRule(name: string): Required<Rule> {
   return rule as Required<Rule>;
 }
 
-/** What each alert must produce, from SPEC §6's routing table (not derived from the config). */
+/** What each alert must produce, from the team's routing table (not derived from the config). */
 const CASES = [
   {
     alert: 'PossibleBruteForce',

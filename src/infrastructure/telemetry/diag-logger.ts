@@ -4,7 +4,7 @@ import { ThrottledWarning, type WarningSink } from '../logging/throttled-warning
 /**
  * The SDK's diagnostic logger. Export failures (Collector down, endpoint closed) are reported by the
  * SDK on every batch; this logger emits each distinct message at most once per interval, so an
- * outage is logged a bounded number of times and never per request (SPEC §9).
+ * outage is logged a bounded number of times and never per request.
  */
 export function throttledDiagLogger(sink: WarningSink, intervalMs = 60_000): DiagLogger {
   const throttle = new ThrottledWarning(sink, intervalMs);

@@ -15,8 +15,11 @@ const BINARY = /\.(png|jpe?g|gif|ico|gz|tgz|zip|pdf|woff2?)$/i;
  */
 const OUTSIDE_REFERENCES: ReadonlyArray<readonly [string, RegExp]> = [
   ['a numbered section of an outside specification', /\bSPEC §/],
-  ['the original request by a nickname', /\bthe seed\b|\bseed's\b/i],
-  ['a planning note by its letter', /\bBrief [A-Z]\b/],
+  [
+    'the original request by a nickname',
+    /\bthe seed\b|\bseed's\b|\s\(seed\)|\bseed (?:value|variable|names?|jobs?|methods?|signatures?)\b/i,
+  ],
+  ['a planning note', /\bbrief\b/i],
   ['a numbered test of an issue', /\bissue \d+, tests? \d/i],
   ['an unnamed kind of machine', /\bof this (?:project's )?kind\b/i],
 ];

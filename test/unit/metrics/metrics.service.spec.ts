@@ -17,7 +17,7 @@ describe('MetricsService', () => {
     expect(e.family(METRICS.activeStreams.name).type).toBe('gauge');
   });
 
-  it('implements the seed methods with the seed signatures', async () => {
+  it('implements the agreed methods with their agreed signatures', async () => {
     h.service.recordPayment('success', 'card', 9.99);
     h.service.recordPayment('failed', 'paypal', 5);
     h.service.recordContentView('movie', 'premium');
