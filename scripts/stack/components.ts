@@ -110,7 +110,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
         });
         return { command, args, cwd: '/' };
       },
-      ready: async () => postgresReady(ports.postgres),
+      ready: () => Promise.resolve(postgresReady(ports.postgres)),
       afterReady: () => createDatabase(cluster, ports.postgres, DATABASE),
       // Fast shutdown: rolls back open transactions, then a clean checkpoint.
       stopSignal: 'SIGINT',
