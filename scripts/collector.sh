@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 manifest="$repo/otel-collector/builder-config.yaml"
-version=$(tr -d '[:space:]' < "$repo/otel-collector/VERSION")
+# shellcheck source=../versions.env
+version=$(. "$repo/versions.env" && echo "$OTELCOL_VERSION")
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/mytelevision/otelcol"
 key=$(sha256sum "$manifest" | cut -c1-16)
 binary="$cache_root/$key/otelcol-mytelevision"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm run stack -- up|down|status|logs|alerts`: the whole stack without Docker (scripts/stack/README.md).
-# On a fresh Debian machine `up` first installs what is missing — Debian's PostgreSQL, Redis,
-# Prometheus, Alertmanager and exporters; Node >= 22.15 (the system's Node 20 is too old); the node
-# modules; the API build; the Collector built from otel-collector/builder-config.yaml — each step
-# idempotent and skipped when already done. Then the CLI (scripts/stack/cli.ts) does the work.
+# On a fresh Debian machine `up` first installs what is missing — Debian's PostgreSQL, Redis and
+# redis exporter; Node at versions.env (the system's Node 20 is too old); the node modules; the API
+# build; Prometheus (with its web UI bundle), Alertmanager, node and postgres exporters and the
+# Collector built at versions.env's versions through the Go module proxy (scripts/lib/go-tools.sh) —
+# each step idempotent and skipped when already done (cached per version outside the repository). Then the CLI (scripts/stack/cli.ts) does the work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/runtime.sh
@@ -17,6 +18,8 @@ if [ "$command" = "up" ]; then
   mtv_ensure_build
   source scripts/lib/go-tools.sh
   mtv_ensure_prometheus_tools
+  mtv_ensure_prometheus_ui
+  mtv_ensure_exporters
   scripts/collector.sh build
   bash scripts/stack/cadvisor.sh 2>/dev/null || echo "stack: cAdvisor cannot be built here (not served by the Go module proxy): job cadvisor has no native target" >&2
 else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README "Quick start", and what .ci/run calls): on a fresh Debian
-# machine it installs what the tests run (Debian's servers and Prometheus tools, Node >= 22.15,
-# node modules, the Collector build), builds the API, then runs every jest project:
+# machine it installs what the tests run (Debian's servers and chromium, Node at versions.env, node
+# modules; Prometheus/Alertmanager and their tools, the Prometheus UI bundle, node/postgres exporters,
+# the dashboard checker and the Collector built once per version), builds the API, then runs every jest project:
 # unit, integration, config and e2e. Extra arguments go to jest (e.g. --selectProjects unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,8 @@ source scripts/lib/runtime.sh
 source scripts/lib/system-packages.sh
 
 started=$(date +%s)
-mtv_ensure_system_packages
+# chromium: the web-UI test opens Prometheus's and Alertmanager's pages in it (headless).
+mtv_ensure_system_packages chromium
 mtv_ensure_node
 echo "test: node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
@@ -20,6 +22,9 @@ npm run --silent lint
 source scripts/lib/go-tools.sh
 mtv_ensure_prom2json
 mtv_ensure_prometheus_tools
+mtv_ensure_prometheus_ui
+mtv_ensure_exporters
+mtv_ensure_grafana_dashboard_check
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
 results=$(mktemp)

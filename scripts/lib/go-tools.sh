@@ -85,3 +85,94 @@ mtv_ensure_prometheus_tools() {
       { echo "go-tools: ${tool%%:*} on PATH is not version $want" >&2; return 1; }
   done
 }
+
+# node_exporter and postgres_exporter at versions.env's versions (the compose images' releases),
+# for the native stack. redis_exporter is not here: the Go module proxy refuses every version of
+# github.com/oliver006/redis_exporter (403 "not available"), so natively Debian's package runs
+# (see README "Versions").
+mtv_ensure_exporters() {
+  mtv_go_build node_exporter "$NODE_EXPORTER_VERSION" github.com/prometheus/node_exporter \
+    "@v$NODE_EXPORTER_VERSION" github.com/prometheus/node_exporter || return 1
+  mtv_go_build postgres_exporter "$POSTGRES_EXPORTER_VERSION" github.com/prometheus-community/postgres_exporter \
+    "@v$POSTGRES_EXPORTER_VERSION" github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter || return 1
+  local tool want
+  for tool in node_exporter:$NODE_EXPORTER_VERSION postgres_exporter:$POSTGRES_EXPORTER_VERSION; do
+    want=${tool#*:}
+    "$MTV_CACHE_DIR/${tool%%:*}-$want/bin/${tool%%:*}" --version 2>&1 | grep -q "version $want " ||
+      { echo "go-tools: ${tool%%:*} is not version $want" >&2; return 1; }
+  done
+}
+
+# The Prometheus web UI (Mantine) for the binary mtv_ensure_prometheus_tools builds. That build
+# has no `builtinassets` tag, so the UI pages need the bundle on disk: Prometheus serves
+# ./static relative to a working directory named `ui` (web/ui/ui.go). The module ships the UI's
+# sources and lockfile (web/ui/); they are built with npm once per version into
+# $MTV_CACHE_DIR/prometheus-<version>/ui/static/mantine-ui. Start Prometheus with
+# `cd "$MTV_PROMETHEUS_UI_DIR"` and absolute config paths (scripts/stack does). Needs Node on PATH.
+mtv_ensure_prometheus_ui() {
+  local dir="$MTV_CACHE_DIR/prometheus-$PROMETHEUS_VERSION/ui"
+  export MTV_PROMETHEUS_UI_DIR="$dir"
+  [ -f "$dir/static/mantine-ui/index.html" ] && return 0
+  mkdir -p "$MTV_CACHE_DIR"
+  (
+    flock 9
+    [ -f "$dir/static/mantine-ui/index.html" ] && exit 0
+    local started tmp src
+    started=$(date +%s)
+    src=$(mtv_go mod download -json "github.com/prometheus/prometheus@$(mtv_prometheus_module_version "$PROMETHEUS_VERSION")" |
+      sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p')
+    [ -d "$src/web/ui/mantine-ui" ] || { echo "go-tools: no web/ui in $src" >&2; exit 1; }
+    tmp=$(mktemp -d "$MTV_CACHE_DIR/.build-prometheus-ui.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    echo "go-tools: building the Prometheus $PROMETHEUS_VERSION UI with npm (cold builds take minutes)" >&2
+    cp -r "$src/web/ui" "$tmp/ui" && chmod -R u+w "$tmp/ui"
+    # The lockfile's exact dependencies; then the two workspace modules the UI imports, then the UI
+    # (what the module's build_ui.sh does, minus the legacy react-app that Prometheus 3 no longer serves).
+    (
+      cd "$tmp/ui" &&
+        npm ci --no-audit --no-fund --loglevel=error &&
+        npm run build -w @prometheus-io/lezer-promql &&
+        npm run build -w @prometheus-io/codemirror-promql &&
+        npm run build -w @prometheus-io/mantine-ui
+    ) >"$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log" >&2; echo "go-tools: Prometheus UI build failed" >&2; exit 1; }
+    mkdir -p "$tmp/out/static" && mv "$tmp/ui/mantine-ui/dist" "$tmp/out/static/mantine-ui"
+    rm -rf "$dir" && mv "$tmp/out" "$dir"
+    echo "go-tools: built the Prometheus UI into $dir in $(($(date +%s) - started)) s" >&2
+  ) 9>"$MTV_CACHE_DIR/.build-prometheus-ui.lock"
+}
+
+# grafana-dashboard-check (scripts/grafana-dashboard-check/): the dashboards unmarshalled strictly
+# and validated by grafana-foundation-sdk's Go types at versions.env's GRAFANA_FOUNDATION_SDK_VERSION.
+# Cached per SDK version and per hash of the program's source (a changed program is a new build).
+mtv_grafana_dashboard_check_path() {
+  local src key
+  src="$(dirname "${BASH_SOURCE[0]}")/../grafana-dashboard-check"
+  key=$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-16)
+  echo "$MTV_CACHE_DIR/grafana-dashboard-check-$GRAFANA_FOUNDATION_SDK_VERSION-$key/grafana-dashboard-check"
+}
+
+mtv_ensure_grafana_dashboard_check() {
+  local src binary
+  src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../grafana-dashboard-check" && pwd)"
+  binary=$(mtv_grafana_dashboard_check_path)
+  export MTV_GRAFANA_DASHBOARD_CHECK="$binary"
+  [ -x "$binary" ] && return 0
+  grep -q "grafana-foundation-sdk/go v$GRAFANA_FOUNDATION_SDK_VERSION\$" "$src/go.mod" ||
+    { echo "go-tools: $src/go.mod does not require grafana-foundation-sdk v$GRAFANA_FOUNDATION_SDK_VERSION" >&2; return 1; }
+  mkdir -p "$MTV_CACHE_DIR"
+  (
+    flock 9
+    [ -x "$binary" ] && exit 0
+    local started tmp
+    started=$(date +%s)
+    tmp=$(mktemp -d "$MTV_CACHE_DIR/.build-grafana-dashboard-check.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    echo "go-tools: building grafana-dashboard-check (grafana-foundation-sdk v$GRAFANA_FOUNDATION_SDK_VERSION)" >&2
+    # The committed go.mod/go.sum as they are (-mod=readonly): the build never rewrites the repository.
+    mtv_go version >/dev/null &&
+      (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$tmp/grafana-dashboard-check" .) ||
+      { echo "go-tools: grafana-dashboard-check build failed" >&2; exit 1; }
+    mkdir -p "$(dirname "$binary")" && mv "$tmp/grafana-dashboard-check" "$binary"
+    echo "go-tools: built $binary in $(($(date +%s) - started)) s" >&2
+  ) 9>"$MTV_CACHE_DIR/.build-grafana-dashboard-check.lock"
+}

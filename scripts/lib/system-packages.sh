@@ -1,9 +1,10 @@
 # Sourced by the project's scripts: installs the Debian packages the stack and its tests run
 # (idempotent: only what is missing, one apt-get call).
 # shellcheck shell=bash
-# Prometheus and Alertmanager are not among them: scripts/lib/go-tools.sh builds the versions compose ships.
-MTV_DEBIAN_PACKAGES=(postgresql redis-server
-  prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter)
+# Prometheus, Alertmanager, node_exporter and postgres_exporter are not among them:
+# scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter is Debian's: the Go
+# module proxy does not serve it (README "Versions").
+MTV_DEBIAN_PACKAGES=(postgresql redis-server prometheus-redis-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p

@@ -20,8 +20,7 @@ export function version(root: string, key: string): string {
 
 export function cacheDir(): string {
   return (
-    process.env.MTV_CACHE_DIR ||
-    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mytelevision')
+    process.env.MTV_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mytelevision')
   );
 }
 
@@ -32,6 +31,8 @@ const GO_TOOLS = {
   alertmanager: ['alertmanager', 'ALERTMANAGER_VERSION'],
   amtool: ['alertmanager', 'ALERTMANAGER_VERSION'],
   prom2json: ['prom2json', 'PROM2JSON_VERSION'],
+  node_exporter: ['node_exporter', 'NODE_EXPORTER_VERSION'],
+  postgres_exporter: ['postgres_exporter', 'POSTGRES_EXPORTER_VERSION'],
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -43,8 +44,26 @@ export function goToolPath(root: string, tool: GoTool): string {
   if (!existsSync(path)) {
     throw new Error(
       `${tool} ${release} is not built (${path}): run the test command (npm run test:all), ` +
-        '`npm run stack -- up`, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_tools`',
+        '`npm run stack -- up`, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_tools` ' +
+        '(mtv_ensure_exporters for the exporters)',
     );
   }
   return path;
+}
+
+/**
+ * The working directory Prometheus must run in to serve its web UI: a directory named `ui` holding
+ * static/mantine-ui, built by go-tools.sh mtv_ensure_prometheus_ui (Prometheus's web/ui/ui.go
+ * serves ./static from there when the binary has no built-in assets).
+ */
+export function prometheusUiDir(root: string): string {
+  const release = version(root, 'PROMETHEUS_VERSION');
+  const dir = join(cacheDir(), `prometheus-${release}`, 'ui');
+  if (!existsSync(join(dir, 'static', 'mantine-ui', 'index.html'))) {
+    throw new Error(
+      `the Prometheus ${release} web UI is not built (${dir}): run \`npm run stack -- up\`, the test ` +
+        'command, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_ui` (Node on PATH)',
+    );
+  }
+  return dir;
 }

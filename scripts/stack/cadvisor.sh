@@ -5,7 +5,8 @@
 # (github.com/google/cadvisor/cmd) that the module proxy does not serve, and the root module has
 # no cmd/cadvisor package (see scripts/stack/README.md). The stack then runs without it.
 set -euo pipefail
-version="v0.54.0"  # = CADVISOR_VERSION in scripts/stack/components.ts = the compose image tag
+# shellcheck source=../../versions.env
+version="v$(. "$(dirname "$0")/../../versions.env" && echo "$CADVISOR_VERSION")"  # = the compose image tag
 cache="${MTV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mytelevision}/go-tools/cadvisor-$version"
 [ -x "$cache/cadvisor" ] && exit 0
 command -v go >/dev/null 2>&1 || PATH="/usr/local/go/bin:$PATH"

@@ -12,7 +12,7 @@ import {
 } from './postgres.ts';
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
-import { goToolPath } from '../lib/versions.ts';
+import { cacheDir, goToolPath, prometheusUiDir, version } from '../lib/versions.ts';
 
 /**
  * Every process of the native stack: how to prepare its files, start it, and tell it is ready.
@@ -49,16 +49,13 @@ export interface Component {
 
 export const DATABASE = 'mytelevision';
 export const DATABASE_USER = 'mytelevision';
-// The version compose pins (ghcr.io/google/cadvisor); scripts/stack/cadvisor.sh builds it when it can.
-export const CADVISOR_VERSION = 'v0.54.0';
-
-const MTV_CACHE_DIR = () =>
-  process.env.MTV_CACHE_DIR ||
-  join(process.env.XDG_CACHE_HOME || join(process.env.HOME || '/root', '.cache'), 'mytelevision');
-
-/** The cAdvisor binary built by scripts/stack/cadvisor.sh, when it could be built on this host. */
-export function cadvisorBinary(): string | undefined {
-  const path = join(MTV_CACHE_DIR(), 'go-tools', `cadvisor-${CADVISOR_VERSION}`, 'cadvisor');
+/**
+ * The cAdvisor binary scripts/stack/cadvisor.sh builds at versions.env's CADVISOR_VERSION (the
+ * compose image's release), when it could be built on this host.
+ */
+export function cadvisorBinary(root: string): string | undefined {
+  const release = `v${version(root, 'CADVISOR_VERSION')}`;
+  const path = join(cacheDir(), 'go-tools', `cadvisor-${release}`, 'cadvisor');
   return existsSync(path) ? path : undefined;
 }
 
@@ -95,7 +92,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
     password: secrets.postgresPassword,
   };
   const databaseUrl = `postgres://${DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.postgres}/${DATABASE}`;
-  const cadvisor = cadvisorBinary();
+  const cadvisor = cadvisorBinary(root);
   const node = process.execPath;
 
   const components: Component[] = [
@@ -139,7 +136,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
     {
       name: 'node-exporter',
       command: () => ({
-        command: 'prometheus-node-exporter',
+        command: goToolPath(root, 'node_exporter'),
         args: [
           `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
           // As in compose: pseudo and container filesystems are not the host's disks.
@@ -152,7 +149,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       name: 'postgres-exporter',
       // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address.
       command: () => ({
-        command: 'prometheus-postgres-exporter',
+        command: goToolPath(root, 'postgres_exporter'),
         args: [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
         env: {
           DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=disable`,
@@ -164,6 +161,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
     },
     {
       name: 'redis-exporter',
+      // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
       command: () => ({
         command: 'prometheus-redis-exporter',
         args: [
@@ -294,6 +292,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       },
       command: () => ({
         command: goToolPath(root, 'prometheus'),
+        // The UI bundle is served from ./static of a directory named `ui` (no builtinassets build).
+        cwd: prometheusUiDir(root),
         args: [
           `--config.file=${join(layout.prometheus, 'prometheus.yml')}`,
           `--storage.tsdb.path=${join(layout.prometheus, 'data')}`,

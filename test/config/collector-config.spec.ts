@@ -10,6 +10,7 @@ import {
   overlayPath,
   type CollectorOverlay,
 } from '../support/collector';
+import { version as versionOf } from '../../scripts/lib/versions.ts';
 
 /**
  * otel-collector/: the builder manifest, the config and its overlays, checked against the built
@@ -28,7 +29,7 @@ interface Manifest {
 
 const readYaml = <T>(path: string): T => parse(readFileSync(path, 'utf8')) as T;
 const manifest = readYaml<Manifest>(join(COLLECTOR_DIR, 'builder-config.yaml'));
-const version = readFileSync(join(COLLECTOR_DIR, 'VERSION'), 'utf8').trim();
+const version = versionOf(join(COLLECTOR_DIR, '..'), 'OTELCOL_VERSION');
 const manifestModules = (kind: Kind | 'providers'): string[] =>
   ((manifest[kind] as Array<{ gomod: string }> | undefined) ?? []).map((m) => m.gomod).sort();
 
@@ -54,7 +55,7 @@ beforeAll(() => {
 });
 
 describe('builder manifest', () => {
-  it('builds ONE release, the one in otel-collector/VERSION (which compose pins)', () => {
+  it('builds ONE release, versions.env OTELCOL_VERSION (which compose pins)', () => {
     expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.dist.version).toBe(version);
     const modules = KINDS.flatMap((k) => manifestModules(k)).concat(manifestModules('providers'));

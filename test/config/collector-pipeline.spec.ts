@@ -68,7 +68,11 @@ beforeAll(async () => {
   // As the API does: MetricsService records into a MetricStore that the readers collect through
   // the catalogue producer (pull reads it here through the stock serializer).
   const producer = new CatalogueMetricProducer(store);
-  const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: [producer] });
+  const pull = new PrometheusExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+    metricProducers: [producer],
+  });
   const push = new PeriodicExportingMetricReader({
     metricProducers: [producer],
     exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc }),

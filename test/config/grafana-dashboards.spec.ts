@@ -4,9 +4,9 @@
  * grid, every PromQL expression parses with Prometheus's grammar and selects only known metrics, and
  * every catalogue metric is shown somewhere.
  *
- * No npm package ships Grafana's dashboard JSON schema (the foundation SDK ships its TypeScript form,
- * which the generator is type-checked against); the structural checks below cover what provisioning
- * needs: uid, title, schemaVersion, panel ids, types, grid positions and targets.
+ * Grafana's own types check each dashboard strictly in grafana-dashboard-types.spec.ts (the foundation
+ * SDK's Go form; its TypeScript form type-checks the generator); the structural checks below cover
+ * what provisioning needs: uid, title, schemaVersion, panel ids, types, grid positions and targets.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -15,7 +15,7 @@ import { loadRules, recordingRuleNames, RULES_DIR } from '../support/known-metri
 import { runTool, tool } from '../support/tools';
 
 /**
- * The Prometheus configuration checked by Prometheus's own tool (Debian's promtool 2.42):
+ * The Prometheus configuration checked by Prometheus's own tool (promtool at versions.env's PROMETHEUS_VERSION):
  * prometheus.yml loads with its target and secret files, every rule file is valid, every unit test
  * passes, and the unit tests cover every alert (firing, not yet at the `for:` edge, silent).
  */
@@ -23,8 +23,7 @@ const ROOT = join(__dirname, '..', '..');
 const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
 const TESTS_DIR = join(PROM_DIR, 'tests');
 const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
-const promtool = (args: string[], cwd?: string) =>
-  runTool(tool('promtool'), args, { cwd });
+const promtool = (args: string[], cwd?: string) => runTool(tool('promtool'), args, { cwd });
 
 /**
  * The team's alert tables, typed here, not read from the rules: name, severity, the threshold the
