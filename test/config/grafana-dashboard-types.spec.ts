@@ -76,7 +76,7 @@ describe('the check bites (so a pass above means something)', () => {
       },
     ],
   ])('%s is reported', (name, message, mutate) => {
-    const run = check([mutated(name.replace(/\W+/g, '-'), mutate as (b: Json & { panels: Json[] }) => void)]);
+    const run = check([mutated(name.replace(/\W+/g, '-'), mutate)]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(message);
   });
