@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './common/configure-app';
+import { ApiHttpAdapter } from './common/http-adapter';
 import { ConfigError, loadConfig, type LoadedConfig } from './config';
 
 /** Parses the configuration or exits with one clear line (code 1): production never starts half-configured. */
@@ -21,7 +22,7 @@ function configOrExit(): LoadedConfig {
 
 async function bootstrap(): Promise<void> {
   const { config, warnings } = configOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureApp(app, config);

@@ -269,6 +269,9 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
           JWT_SECRET_FILE: secrets.jwtSecretFile,
           METRICS_TOKEN_FILE: secrets.metricsTokenFile,
+          // Production mode requires a named gateway; the developer stack deliberately takes no money
+          // (the API logs a warning at start saying so).
+          PAYMENT_GATEWAY: 'sandbox',
           OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           DEPLOYMENT_ENVIRONMENT: 'native-stack',

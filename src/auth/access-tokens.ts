@@ -27,8 +27,13 @@ export class AccessTokens {
 
   verify(token: string): VerifyResult {
     try {
-      const payload = this.jwt.verify<Partial<AccessClaims>>(token, { issuer: ISSUER, algorithms: ['HS256'] });
+      const payload = this.jwt.verify<Partial<AccessClaims> & { exp?: unknown }>(token, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return { outcome: 'invalid' };
+      // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+      if (typeof payload.exp !== 'number') return { outcome: 'invalid' };
       return { outcome: 'valid', claims: { sub: payload.sub, sid: payload.sid } };
     } catch (error) {
       return error instanceof TokenExpiredError ? { outcome: 'expired' } : { outcome: 'invalid' };

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import proxyAddr from 'proxy-addr';
+import { weakSecretReason } from './secret-strength';
 
 /**
  * The API's configuration: parsed and validated once from the environment, then provided to every
@@ -12,6 +14,10 @@ import { readFileSync } from 'node:fs';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export type NodeEnv = 'development' | 'production' | 'test';
+
+/** The payment gateways the API can be wired to (PAYMENT_GATEWAY). */
+export const PAYMENT_GATEWAYS = ['sandbox'] as const;
+export type PaymentGatewayName = (typeof PAYMENT_GATEWAYS)[number];
 
 export interface AppConfig {
   readonly nodeEnv: NodeEnv;
@@ -43,7 +49,23 @@ export interface AppConfig {
   readonly throttle: { readonly ttlMs: number; readonly limit: number };
   readonly login: { readonly maxFailures: number; readonly lockMs: number };
   /** Several declined payments of one user within the window are a suspicious_payment risk event. */
-  readonly payments: { readonly currency: string; readonly declineThreshold: number; readonly declineWindowMs: number };
+  readonly payments: {
+    readonly gateway: PaymentGatewayName;
+    readonly currency: string;
+    readonly declineThreshold: number;
+    readonly declineWindowMs: number;
+  };
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES: addresses, CIDRs or the names
+   * loopback, linklocal, uniquelocal); empty: none, the client is the socket's peer address.
+   */
+  readonly trustedProxies: readonly string[];
+  /** Node HTTP server timeouts: slow clients are dropped instead of holding sockets for minutes. */
+  readonly server: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -104,12 +126,37 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     if (!metricsToken) problems.push('METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production');
   }
   if (jwtSecret && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (nodeEnv === 'production') {
+    // A guessable JWT secret forges any account; a guessable metrics token exposes the business metrics.
+    for (const [name, value] of [
+      ['JWT_SECRET', jwtSecret],
+      ['METRICS_TOKEN', metricsToken],
+    ] as const) {
+      const weak = value === undefined ? undefined : weakSecretReason(value);
+      if (weak)
+        problems.push(
+          `${name} is too weak for production (${weak}): use a random value such as \`openssl rand -base64 32\``,
+        );
+    }
+  }
   if (!jwtSecret) {
     jwtSecret = randomBytes(48).toString('base64url');
     generated = true;
     if (nodeEnv !== 'production') {
       warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
     }
+  }
+
+  const gateway = paymentGateway(text('PAYMENT_GATEWAY'), nodeEnv, problems, warnings);
+  const trustedProxies = proxies(text('TRUSTED_PROXIES'), problems);
+  const server = {
+    headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1, 3_600_000),
+    requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1, 3_600_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout.
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
 
   const config: AppConfig = {
@@ -132,10 +179,13 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     throttle: { ttlMs: int('THROTTLE_TTL_MS', 60_000, 1), limit: int('THROTTLE_LIMIT', 100, 1) },
     login: { maxFailures: int('LOGIN_MAX_FAILURES', 5, 1), lockMs: int('LOGIN_LOCK_MS', 15 * 60_000, 1) },
     payments: {
+      gateway,
       currency: currency(text('PAYMENT_CURRENCY') ?? 'EUR', problems),
       declineThreshold: int('PAYMENT_DECLINE_THRESHOLD', 3, 1),
       declineWindowMs: int('PAYMENT_DECLINE_WINDOW_MS', 10 * 60_000, 1),
     },
+    trustedProxies,
+    server,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return { config, warnings };
@@ -145,6 +195,52 @@ function currency(value: string, problems: string[]): string {
   if (/^[A-Z]{3}$/.test(value)) return value;
   problems.push(`PAYMENT_CURRENCY must be an ISO 4217 code such as EUR (got "${value}")`);
   return 'EUR';
+}
+
+/**
+ * The gateway is a deliberate choice in production: the sandbox approves PayPal and mobile money
+ * without taking money, so production never falls back to it silently.
+ */
+function paymentGateway(
+  raw: string | undefined,
+  nodeEnv: NodeEnv,
+  problems: string[],
+  warnings: string[],
+): PaymentGatewayName {
+  if (raw === undefined) {
+    if (nodeEnv === 'production') {
+      problems.push(`PAYMENT_GATEWAY is required in production (one of: ${PAYMENT_GATEWAYS.join(', ')})`);
+    }
+    return 'sandbox';
+  }
+  const name = PAYMENT_GATEWAYS.find((g) => g === raw);
+  if (!name) {
+    problems.push(`PAYMENT_GATEWAY must be one of ${PAYMENT_GATEWAYS.join(', ')} (got "${raw}")`);
+    return 'sandbox';
+  }
+  if (name === 'sandbox' && nodeEnv === 'production') {
+    warnings.push(
+      'PAYMENT_GATEWAY=sandbox in production: payments are simulated, PayPal and mobile money are approved without taking money',
+    );
+  }
+  return name;
+}
+
+/** TRUSTED_PROXIES as Express's `trust proxy` list; every entry is checked now rather than at the first request. */
+function proxies(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw.toLowerCase() === 'none') return [];
+  const list = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (error) {
+    problems.push(
+      `TRUSTED_PROXIES must list IP addresses, CIDR ranges or loopback/linklocal/uniquelocal (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return list;
 }
 
 function parseNodeEnv(raw: string | undefined, problems: string[]): NodeEnv {

@@ -15,7 +15,7 @@ export type ChargeResult =
   | { readonly approved: true; readonly transactionId: string }
   | { readonly approved: false; readonly reason: string };
 
-/** Where money is taken. Production plugs a real provider in; development and tests use the sandbox. */
+/** Where money is taken; PAYMENT_GATEWAY selects the implementation (payments.module.ts). */
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeResult>;
 }

@@ -9,6 +9,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { PAYMENT_METHODS, PLAN_TYPES, type PaymentMethod, type PlanType } from './payment-vocabulary';
@@ -54,11 +55,32 @@ class ChargeFields {
   card?: CardDto;
 }
 
+/** Smallest and largest payment, in the currency's major unit. */
+export const MIN_PAYMENT_AMOUNT = 0.01;
+export const MAX_PAYMENT_AMOUNT = 10_000;
+
+/**
+ * A whole number of cents. Checked on the number itself, not its decimal text: class-validator's
+ * maxDecimalPlaces reads `String(n)`, which for 1e-7 or 5e-324 is exponent notation it cannot read.
+ */
+const WholeCents = () =>
+  ValidateBy({
+    name: 'wholeCents',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        Math.abs(value * 100 - Math.round(value * 100)) < 1e-6,
+      defaultMessage: () => 'amount must be a number with at most 2 decimal places',
+    },
+  });
+
 export class PaymentDto extends ChargeFields {
-  /** In the configured currency's major unit, at most 2 decimals. */
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0.01)
-  @Max(10_000)
+  /** In the configured currency's major unit: from 0.01 to 10,000, at most 2 decimals. */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @WholeCents()
+  @Min(MIN_PAYMENT_AMOUNT)
+  @Max(MAX_PAYMENT_AMOUNT)
   amount!: number;
 }
 

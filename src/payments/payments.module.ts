@@ -1,14 +1,27 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { PAYMENT_GATEWAY } from './payment-gateway';
+import { APP_CONFIG, type AppConfig, type PaymentGatewayName } from '../config';
+import { PAYMENT_GATEWAY, type PaymentGateway } from './payment-gateway';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { SandboxPaymentGateway } from './sandbox-gateway';
 
-/** Payments and subscriptions. The gateway is the sandbox until a real provider is configured. */
+/** The gateway of each PAYMENT_GATEWAY value; a real provider is added here next to the sandbox. */
+const GATEWAYS: Readonly<Record<PaymentGatewayName, () => PaymentGateway>> = {
+  sandbox: () => new SandboxPaymentGateway(),
+};
+
+/** Payments and subscriptions, through the gateway PAYMENT_GATEWAY names (production must name one). */
 @Module({
   imports: [AuthModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, { provide: PAYMENT_GATEWAY, useFactory: () => new SandboxPaymentGateway() }],
+  providers: [
+    PaymentsService,
+    {
+      provide: PAYMENT_GATEWAY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => GATEWAYS[config.payments.gateway](),
+    },
+  ],
 })
 export class PaymentsModule {}

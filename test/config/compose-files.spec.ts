@@ -396,13 +396,14 @@ describe('service settings the deployment requires', () => {
     );
   });
 
-  it('the API runs in production, on 0.0.0.0, with secrets as files and the Collector as OTLP endpoint', () => {
+  it('the API runs in production, on 0.0.0.0, with secrets as files, the sandbox gateway named explicitly and the Collector as OTLP endpoint', () => {
     expect(base.services.api.environment).toMatchObject({
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
       REDIS_URL: 'redis://redis:6379',
       JWT_SECRET_FILE: '/run/secrets/jwt_secret',
       METRICS_TOKEN_FILE: '/run/secrets/metrics_token',
+      PAYMENT_GATEWAY: 'sandbox',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317',
     });
     expect(base.services.api.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^:@]+@postgres:5432\//);

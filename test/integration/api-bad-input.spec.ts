@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
 import { createTestApp, type TestApp } from '../support/app';
+import { waitFor } from '../support/wait';
 
 // Argon2 hashing and server starts are slow on a loaded 2-core machine: a hang guard, not a threshold.
 jest.setTimeout(60_000);
@@ -171,5 +172,149 @@ describe('routes and ids', () => {
       expectError(await request(t.server).get('/api/v1/me').set('Authorization', header), 401, /token/);
     }
     expectNoBusinessMetric();
+  });
+});
+
+describe('hostile input: each class is its 4xx JSON error, counted in the HTTP metrics with that status', () => {
+  type Call = [method: string, path: string, status: number, seconds: number];
+  let http: jest.SpyInstance;
+  beforeEach(() => {
+    http = jest.spyOn(metrics, 'recordHttpRequest');
+  });
+
+  /** The HTTP metrics record a request when its response closes, just after the client has it. */
+  async function expectCounted(method: string, template: string, status: number): Promise<void> {
+    await waitFor(`${method} ${template} ${status} recorded`, async () =>
+      (http.mock.calls as Call[]).some(([m, p, s]) => m === method && p === template && s === status)
+        ? true
+        : undefined,
+    );
+  }
+
+  const NESTED_ARRAYS = `{"email":${'['.repeat(2000)}${']'.repeat(2000)},"password":"password123"}`;
+  const NESTED_OBJECTS = `{"name":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)},"type":"adult"}`;
+
+  it.each([
+    ['POST', '/api/v1/auth/login', '/api/v1/auth/login'],
+    ['POST', '/api/v1/payments', '/api/v1/payments'],
+    ['POST', '/api/v1/contents/movie-big-buck-bunny/reactions', '/api/v1/contents/:id/reactions'],
+    ['GET', '/health/live', '/health/live'],
+    ['GET', '/metrics', '/metrics'],
+    ['GET', '/api/v1/nothing-here', 'unmatched'],
+  ])(
+    'a body labelled gzip, br or deflate that is not compressed: 400 on %s %s',
+    async (method, path, template) => {
+      for (const encoding of ['gzip', 'br', 'deflate']) {
+        const res = await request(t.server)
+          [method === 'GET' ? 'get' : 'post'](path)
+          .set(auth())
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', encoding)
+          .send('{"email":"a@b.co","password":"password123"}');
+        expectError(res, 400, new RegExp(`request body is not valid ${encoding} data`));
+      }
+      await expectCounted(method, template, 400);
+      // A refused login body is a failed login (invalid_request), as for malformed JSON.
+      if (path === '/api/v1/auth/login')
+        expect(recorders[BUSINESS_METHODS.indexOf('recordLogin')].mock.calls).toEqual(
+          Array(3).fill(['local', false]),
+        );
+      else expectNoBusinessMetric();
+    },
+  );
+
+  it.each([
+    ['2,000 nested arrays', '/api/v1/auth/register', NESTED_ARRAYS],
+    ['3,000 nested objects', '/api/v1/profiles', NESTED_OBJECTS],
+    ['3,000 nested objects', '/api/v1/payments', NESTED_OBJECTS],
+    ['2,000 nested arrays', '/api/v1/auth/login', NESTED_ARRAYS],
+  ])('%s in a body of %s: 400 before validation recurses', async (_what, path, body) => {
+    const res = await request(t.server)
+      .post(path)
+      .set(auth())
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expectError(res, 400, /request body is nested deeper than 32 levels/);
+    await expectCounted('POST', path, 400);
+  });
+
+  it.each([
+    ['GET', '/api/v1/contents/movie%00x', '/api/v1/contents/:id'],
+    ['POST', '/api/v1/contents/%00/views', '/api/v1/contents/:id/views'],
+    ['POST', '/api/v1/contents/a%00b/streams', '/api/v1/contents/:id/streams'],
+    ['PUT', '/api/v1/contents/a%00b/favorite', '/api/v1/contents/:id/favorite'],
+    ['DELETE', '/api/v1/contents/a%00b/favorite', '/api/v1/contents/:id/favorite'],
+    ['POST', '/api/v1/profiles/a%00b/switch', '/api/v1/profiles/:id/switch'],
+    ['DELETE', '/api/v1/streams/%00', '/api/v1/streams/:streamId'],
+  ])('a NUL byte in an id: 400 on %s %s', async (method, path, template) => {
+    const res = await (request(t.server) as unknown as Record<string, (p: string) => request.Test>)
+      [method.toLowerCase()](path)
+      .set(auth());
+    expectError(res, 400, /the URL contains an encoded NUL character/);
+    await expectCounted(method, template, 400);
+    expectNoBusinessMetric();
+  });
+
+  it.each([
+    [
+      'a display name',
+      '/api/v1/auth/register',
+      { email: 'nul@example.com', password: 'password123', displayName: 'Zo\u0000e' },
+    ],
+    ['a device name', '/api/v1/devices', { type: 'tv', name: 'Living\u0000room' }],
+    ['a profile name', '/api/v1/profiles', { name: '\u0000', type: 'kids' }],
+    ['a password', '/api/v1/auth/login', { email: 'careful@example.com', password: 'password\u0000123' }],
+  ])('a NUL byte in %s: 400', async (_what, path, body) => {
+    const res = await request(t.server).post(path).set(auth()).send(body);
+    expectError(res, 400, /request body contains a NUL character/);
+    await expectCounted('POST', path, 400);
+  });
+
+  it.each([
+    ['register', '/api/v1/auth/register', '{"email":"a\\ud800@b.co","password":"password123"}'],
+    ['login', '/api/v1/auth/login', '{"email":"careful\\udc00@example.com","password":"password123"}'],
+    ['a profile name', '/api/v1/profiles', '{"name":"Kid\\ud83c","type":"kids"}'],
+    ['a device name', '/api/v1/devices', '{"name":"\\udfffTV","type":"tv"}'],
+  ])('a lone UTF-16 surrogate on %s: 400', async (_what, path, body) => {
+    const res = await request(t.server)
+      .post(path)
+      .set(auth())
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expectError(res, 400, /lone UTF-16 surrogate/);
+    await expectCounted('POST', path, 400);
+  });
+
+  it.each([
+    ['1e-7', /amount must not be less than 0.01; amount must be a number with at most 2 decimal places/],
+    ['5e-324', /amount must not be less than 0.01/],
+    ['1e-9', /amount must not be less than 0.01/],
+    ['0.001', /amount must be a number with at most 2 decimal places/],
+    ['1e400', /amount must be a number/],
+    ['-0', /amount must not be less than 0.01/],
+    ['10000.01', /amount must not be greater than 10000/],
+  ])('a payment amount of %s: 400', async (amount, message) => {
+    const res = await request(t.server)
+      .post('/api/v1/payments')
+      .set(auth())
+      .set('Content-Type', 'application/json')
+      .send(`{"amount":${amount},"paymentMethod":"paypal"}`);
+    expectError(res, 400, message);
+    await expectCounted('POST', '/api/v1/payments', 400);
+    expectNoBusinessMetric();
+  });
+
+  it('amounts of 0.01, 19.99 and 1e1 are whole cents and accepted', async () => {
+    for (const amount of ['0.01', '19.99', '1e1']) {
+      const res = await request(t.server)
+        .post('/api/v1/payments')
+        .set(auth())
+        .set('Content-Type', 'application/json')
+        .send(`{"amount":${amount},"paymentMethod":"paypal"}`);
+      expect({ status: res.status, amount: res.body.amount }).toEqual({
+        status: 201,
+        amount: Number(amount),
+      });
+    }
   });
 });

@@ -15,6 +15,10 @@ const ROOT = join(__dirname, '..', '..');
 
 afterAll(() => stopAll());
 
+/** Secrets strong enough for production (random-looking, over 32 characters). */
+const JWT_SECRET = 'Vq3xK9mZp2LwR7tYc5Nf8Hd1Jg4Bs6Ae0Ui-Xo_Wk3Tz';
+const METRICS_TOKEN = 'mT7pQ2vX9cL4kZ8wR1yN6bF3hJ5dS0gA-eU_iO2uY7r';
+
 function runMain(env: Record<string, string>): ManagedProcess {
   if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npm run build` first');
   return new ManagedProcess('api-config', process.execPath, ['--require', './dist/tracing.js', 'dist/main.js'], {
@@ -24,27 +28,53 @@ function runMain(env: Record<string, string>): ManagedProcess {
 }
 
 describe('production configuration', () => {
-  it('refuses to start without JWT_SECRET and METRICS_TOKEN: exit code 1 and one line naming both', async () => {
+  it('refuses to start without JWT_SECRET, METRICS_TOKEN and PAYMENT_GATEWAY: exit code 1 and one line naming all three', async () => {
     const api = runMain({ NODE_ENV: 'production', PORT: '0' });
     expect(await api.waitForExit()).toBe(1);
     const lines = api.output().split('\n').filter((l) => l.includes('MyTelevision API'));
     expect(lines).toEqual([
-      'MyTelevision API: invalid configuration: JWT_SECRET (or JWT_SECRET_FILE) is required in production; METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production',
+      'MyTelevision API: invalid configuration: JWT_SECRET (or JWT_SECRET_FILE) is required in production; METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production; PAYMENT_GATEWAY is required in production (one of: sandbox)',
     ]);
   }, 30_000);
 
   it('names only what is missing', async () => {
-    const api = runMain({ NODE_ENV: 'production', PORT: '0', JWT_SECRET: 'p'.repeat(40) });
+    const api = runMain({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, PAYMENT_GATEWAY: 'sandbox' });
     expect(await api.waitForExit()).toBe(1);
     expect(api.output()).toMatch(/METRICS_TOKEN \(or METRICS_TOKEN_FILE\) is required in production/);
     expect(api.output()).not.toMatch(/JWT_SECRET/);
+  }, 30_000);
+
+  it('refuses weak secrets (METRICS_TOKEN=x, 32 identical characters as JWT_SECRET) in one line', async () => {
+    const api = runMain({
+      NODE_ENV: 'production',
+      PORT: '0',
+      JWT_SECRET: 'j'.repeat(32),
+      METRICS_TOKEN: 'x',
+      PAYMENT_GATEWAY: 'sandbox',
+    });
+    expect(await api.waitForExit()).toBe(1);
+    const lines = api
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('MyTelevision API'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^MyTelevision API: invalid configuration: JWT_SECRET is too weak for production \(it is a short pattern repeated\).*; METRICS_TOKEN is too weak for production \(1 characters, at least 32 needed\)/,
+      ),
+    ]);
   }, 30_000);
 });
 
 describe('node --require ./dist/tracing.js dist/main.js', () => {
   let api: RunningApi;
   beforeAll(async () => {
-    api = await startApi({ LOG_LEVEL: 'info', NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), METRICS_TOKEN: 'scrape-secret' });
+    api = await startApi({
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      JWT_SECRET,
+      METRICS_TOKEN,
+      PAYMENT_GATEWAY: 'sandbox',
+    });
   }, 60_000);
   afterAll(() => api?.stop());
 
@@ -55,7 +85,18 @@ describe('node --require ./dist/tracing.js dist/main.js', () => {
     expect((await fetch(`${api.url}/api/v1/contents`)).status).toBe(200);
     expect((await fetch(`${api.url}/api/v1/health/live`)).status).toBe(404);
     expect((await fetch(`${api.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${api.url}/metrics`, { headers: { Authorization: 'Bearer scrape-secret' } })).status).toBe(200);
+    expect(
+      (await fetch(`${api.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).status,
+    ).toBe(200);
+  });
+
+  it('warns at start that production takes payments through the sandbox', async () => {
+    const line = await api.process.waitForLine(/PAYMENT_GATEWAY=sandbox in production/, 10_000);
+    expect(JSON.parse(line)).toMatchObject({
+      level: 40,
+      context: 'Config',
+      msg: expect.stringMatching(/payments are simulated/),
+    });
   });
 
   it('stops on SIGTERM through its shutdown hooks, well before the SIGKILL fallback', async () => {

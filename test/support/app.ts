@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/common/configure-app';
+import { ApiHttpAdapter } from '../../src/common/http-adapter';
 import { loadConfig, type AppConfig } from '../../src/config';
 
 export interface TestAppOptions {
@@ -52,7 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const { config } = loadConfig(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), {
     bufferLogs: true,
     // A failing start rejects (the test shows why) instead of exiting the jest worker.
     abortOnError: false,

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { recordMetricsAuthFailure } from './metrics-auth-failures';
 import { PrometheusExposition } from './prometheus-exposition';
 
 /** GET /metrics (outside /api/v1): the Prometheus exposition, behind a bearer token when one is set. */
@@ -12,6 +13,7 @@ export class MetricsController {
   @Get('metrics')
   async metrics(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.exposition.authorized(req.headers.authorization)) {
+      recordMetricsAuthFailure(req);
       res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"').json({
         statusCode: 401,
         error: 'Unauthorized',

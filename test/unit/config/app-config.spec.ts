@@ -1,6 +1,15 @@
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const SECRET = 'a'.repeat(32);
+/** Strong enough for production: random-looking, 43 characters. */
+const STRONG_JWT = 'Vq3xK9mZp2LwR7tYc5Nf8Hd1Jg4Bs6Ae0Ui-Xo_Wk3Tz';
+const STRONG_TOKEN = 'mT7pQ2vX9cL4kZ8wR1yN6bF3hJ5dS0gA-eU_iO2uY7r';
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_JWT,
+  METRICS_TOKEN: STRONG_TOKEN,
+  PAYMENT_GATEWAY: 'sandbox',
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults in development and generates a JWT secret with a warning', () => {
@@ -31,17 +40,25 @@ describe('loadConfig', () => {
   });
 
   it('starts production with both secrets, and reads them from *_FILE (the file wins, trimmed)', () => {
-    const files: Record<string, string> = { '/run/secrets/jwt': `${'b'.repeat(40)}\n`, '/run/secrets/metrics': 'scrape-token\n' };
-    const { config, warnings } = loadConfig(
-      { NODE_ENV: 'production', JWT_SECRET: SECRET, JWT_SECRET_FILE: '/run/secrets/jwt', METRICS_TOKEN_FILE: '/run/secrets/metrics' },
+    const files: Record<string, string> = {
+      '/run/secrets/jwt': `${STRONG_JWT}\n`,
+      '/run/secrets/metrics': `${STRONG_TOKEN}\n`,
+    };
+    const { config } = loadConfig(
+      {
+        NODE_ENV: 'production',
+        PAYMENT_GATEWAY: 'sandbox',
+        JWT_SECRET: SECRET,
+        JWT_SECRET_FILE: '/run/secrets/jwt',
+        METRICS_TOKEN_FILE: '/run/secrets/metrics',
+      },
       (path) => {
         if (!(path in files)) throw new Error(`ENOENT ${path}`);
         return files[path];
       },
     );
-    expect(config.jwt).toMatchObject({ secret: 'b'.repeat(40), generated: false });
-    expect(config.metricsToken).toBe('scrape-token');
-    expect(warnings).toEqual([]);
+    expect(config.jwt).toMatchObject({ secret: STRONG_JWT, generated: false });
+    expect(config.metricsToken).toBe(STRONG_TOKEN);
   });
 
   it('reports an unreadable secret file instead of starting without the secret', () => {
@@ -91,5 +108,75 @@ describe('loadConfig', () => {
     );
     expect(config.databasePassword).toBe('pg-secret');
     expect(config.databaseUrl).toBe('postgres://mytelevision@postgres:5432/mytelevision');
+  });
+
+  describe('production safety', () => {
+    it('refuses weak secrets in production with one message naming each and why', () => {
+      const weak = () => loadConfig({ ...PRODUCTION, JWT_SECRET: 'a'.repeat(32), METRICS_TOKEN: 'x' });
+      expect(weak).toThrow(ConfigError);
+      expect(weak).toThrow(
+        /^invalid configuration: JWT_SECRET is too weak for production \(it is a short pattern repeated\).*; METRICS_TOKEN is too weak for production \(1 characters, at least 32 needed\)/,
+      );
+      expect(() => loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'abcd'.repeat(10) })).toThrow(
+        /METRICS_TOKEN is too weak.*repeated/,
+      );
+      expect(() =>
+        loadConfig({ ...PRODUCTION, METRICS_TOKEN: 'aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbcccc' }),
+      ).toThrow(/METRICS_TOKEN is too weak.*bits of entropy/);
+      expect(loadConfig(PRODUCTION).config.metricsToken).toBe(STRONG_TOKEN);
+      // Development keeps accepting a short metrics token (only JWT_SECRET's length is checked there).
+      expect(loadConfig({ METRICS_TOKEN: 'x' }).config.metricsToken).toBe('x');
+    });
+
+    it('requires PAYMENT_GATEWAY in production and warns when it is the sandbox', () => {
+      const withoutGateway: Record<string, string> = { ...PRODUCTION };
+      delete withoutGateway.PAYMENT_GATEWAY;
+      expect(() => loadConfig(withoutGateway)).toThrow(
+        /PAYMENT_GATEWAY is required in production \(one of: sandbox\)/,
+      );
+      expect(() => loadConfig({ ...PRODUCTION, PAYMENT_GATEWAY: 'stripe' })).toThrow(
+        /PAYMENT_GATEWAY must be one of sandbox \(got "stripe"\)/,
+      );
+      const { config, warnings } = loadConfig(PRODUCTION);
+      expect(config.payments.gateway).toBe('sandbox');
+      expect(warnings).toEqual([
+        expect.stringMatching(/PAYMENT_GATEWAY=sandbox in production: payments are simulated/),
+      ]);
+      // Development and tests default to the sandbox, silently.
+      expect(loadConfig({ JWT_SECRET: SECRET }).config.payments.gateway).toBe('sandbox');
+      expect(loadConfig({ JWT_SECRET: SECRET }).warnings).toEqual([]);
+    });
+
+    it('trusts no proxy by default, and parses TRUSTED_PROXIES', () => {
+      expect(loadConfig(PRODUCTION).config.trustedProxies).toEqual([]);
+      expect(loadConfig({ TRUSTED_PROXIES: 'none' }).config.trustedProxies).toEqual([]);
+      expect(
+        loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 172.16.0.0/12,loopback' }).config.trustedProxies,
+      ).toEqual(['10.0.0.1', '172.16.0.0/12', 'loopback']);
+      expect(() => loadConfig({ TRUSTED_PROXIES: 'my-proxy.example' })).toThrow(
+        /TRUSTED_PROXIES must list IP addresses/,
+      );
+    });
+
+    it('sets server timeouts, overridable, and keeps the headers timeout within the request timeout', () => {
+      expect(loadConfig({}).config.server).toEqual({
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+      });
+      expect(
+        loadConfig({
+          HTTP_HEADERS_TIMEOUT_MS: '2000',
+          HTTP_REQUEST_TIMEOUT_MS: '4000',
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+        }).config.server,
+      ).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65_000 });
+      expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(
+        /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+      );
+      expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(
+        /HTTP_REQUEST_TIMEOUT_MS must be an integer between 1/,
+      );
+    });
   });
 });

@@ -9,6 +9,7 @@ const ENTRY_POINTS = [
   'scripts/stack/cli.ts',
   'scripts/stack/notification-sinks.ts',
   'scripts/traffic/cli.ts',
+  'scripts/security/replay.ts',
   'scripts/dashboards.ts',
   'scripts/docs/cli.ts',
   'bench/run.ts',
