@@ -1,5 +1,9 @@
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
+import type { TokenPair } from '../../src/auth/auth.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
+import type { PaymentReceipt } from '../../src/payments/payments.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
@@ -39,8 +43,8 @@ beforeAll(async () => {
   t = await createTestApp();
   metrics = t.app.get(MetricsService);
   await request(t.server).post('/api/v1/auth/register').send({ email: 'careful@example.com', password: 'password123' }).expect(201);
-  access = (await request(t.server).post('/api/v1/auth/login').send({ email: 'careful@example.com', password: 'password123' }).expect(200)).body
-    .accessToken;
+  const login = await request(t.server).post('/api/v1/auth/login').send({ email: 'careful@example.com', password: 'password123' }).expect(200);
+  access = (login.body as TokenPair).accessToken;
 }, 30_000);
 afterAll(() => t?.close());
 
@@ -56,7 +60,8 @@ function expectNoBusinessMetric(): void {
 function expectError(res: request.Response, status: number, message: RegExp): void {
   expect({ status: res.status, json: res.type }).toEqual({ status, json: 'application/json' });
   expect(res.body).toEqual({ statusCode: status, error: expect.any(String), message: expect.anything() });
-  const text = Array.isArray(res.body.message) ? res.body.message.join('; ') : res.body.message;
+  const { message: said } = res.body as ErrorBody;
+  const text = Array.isArray(said) ? said.join('; ') : said;
   expect(text).toMatch(message);
 }
 
@@ -184,7 +189,7 @@ describe('hostile input: each class is its 4xx JSON error, counted in the HTTP m
 
   /** The HTTP metrics record a request when its response closes, just after the client has it. */
   async function expectCounted(method: string, template: string, status: number): Promise<void> {
-    await waitFor(`${method} ${template} ${status} recorded`, async () =>
+    await waitFor(`${method} ${template} ${status} recorded`, () =>
       (http.mock.calls as Call[]).some(([m, p, s]) => m === method && p === template && s === status)
         ? true
         : undefined,
@@ -311,7 +316,7 @@ describe('hostile input: each class is its 4xx JSON error, counted in the HTTP m
         .set(auth())
         .set('Content-Type', 'application/json')
         .send(`{"amount":${amount},"paymentMethod":"paypal"}`);
-      expect({ status: res.status, amount: res.body.amount }).toEqual({
+      expect({ status: res.status, amount: (res.body as PaymentReceipt).amount }).toEqual({
         status: 201,
         amount: Number(amount),
       });
