@@ -18,9 +18,12 @@ RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 # 3. Runtime: production node_modules and dist/ only, as the unprivileged `node` user.
 FROM ${NODE_IMAGE} AS runtime
+# Without DATABASE_URL the embedded database stays in memory: /app is not writable by `node`
+# (mount a volume and set PGLITE_DATA_DIR to keep it).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    PGLITE_DATA_DIR=memory
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules

@@ -1,5 +1,7 @@
 // One runner for every test of the project; the projects split them by what they need.
-// unit: pure code. integration: the built API with its preload, PGlite and real PostgreSQL/Redis.
+// unit: pure code and the OTel SDK in process; needs nothing but `npm ci` (no binary) and runs in
+// seconds. integration: the built API with its preload, PGlite and real PostgreSQL/Redis, prom2json
+// and promtool.
 // config: the monitoring configs checked by the tools that load them (promtool, amtool, otelcol).
 // e2e: the whole native stack.
 const swc = ['@swc/jest', { swcrc: true }];

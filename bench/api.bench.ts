@@ -1,18 +1,23 @@
 /**
  * Per request and startup: the real API (built, with its preload) under autocannon on loopback,
- * fully instrumented against OTEL_SDK_DISABLED=true, in alternating rounds; and the time to
- * /health/ready with the preload against without. Traces go to a local OTLP sink that answers 200.
+ * metrics only and with traces at three samplers, against OTEL_SDK_DISABLED=true, in alternating
+ * rounds; a CPU profile of the instrumented and the disabled API under the same load; and the time to
+ * /health/ready of a second start on the embedded database. Traces go to a local OTLP sink that
+ * answers 200.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../test/support/ports.ts';
-import { median, requireRoot, ROOT, type Row } from './lib.ts';
+import { topDifferences } from './cpu-profile.ts';
+import { median, REPORTED, requireRoot, ROOT, type Row } from './lib.ts';
 
 const autocannon = requireRoot('autocannon');
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MAX_REQUESTS_PER_ROUND = 100_000;
 
 interface Api {
@@ -30,10 +35,14 @@ async function otlpSink(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-async function startApi(name: string, env: Record<string, string>): Promise<{ api: Api; readyMs: number }> {
+async function startApi(
+  name: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ api: Api; readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', './dist/tracing.js', 'dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--require', './dist/tracing.js', 'dist/main.js'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {
@@ -55,10 +64,17 @@ async function startApi(name: string, env: Record<string, string>): Promise<{ ap
     } catch {
       /* not listening yet */
     }
-    if (performance.now() - started > 60_000) throw new Error(`${name} not ready in 60 s`);
+    if (performance.now() - started > 120_000) throw new Error(`${name} not ready in 120 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
   return { api: { name, url, child }, readyMs: performance.now() - started };
+}
+
+async function stopApi(api: Api): Promise<void> {
+  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
+  const exited = new Promise((r) => api.child.once('exit', r));
+  api.child.kill('SIGTERM');
+  await exited;
 }
 
 function cpuSeconds(pid: number): number {
@@ -68,6 +84,7 @@ function cpuSeconds(pid: number): number {
 
 interface Load {
   rps: number;
+  requests: number;
   p50: number;
   p99: number;
   cpuUsPerRequest: number;
@@ -83,51 +100,73 @@ async function load(api: Api, path: string): Promise<Load> {
   const requests = result.requests.total;
   return {
     rps: requests / (result.duration || ROUND_SECONDS),
+    requests,
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuUsPerRequest: (cpu * 1e6) / Math.max(1, requests),
   };
 }
 
+/** An initialised, migrated PGlite directory to copy: no API of the benchmark pays initdb. */
+async function pgliteTemplate(work: string): Promise<string> {
+  const dir = join(work, 'template');
+  const { api } = await startApi('template', { OTEL_SDK_DISABLED: 'true', PGLITE_DATA_DIR: dir });
+  await stopApi(api);
+  return dir;
+}
+
+function copyOf(template: string, work: string, name: string): string {
+  const dir = join(work, name.replace(/[^a-z0-9]+/gi, '-'));
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
 export async function apiBench(): Promise<Row[]> {
   const sink = await otlpSink();
+  const work = mkdtempSync(join(tmpdir(), 'mtv-bench-'));
   const traces = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url };
-  const configs: Array<[string, Record<string, string>]> = [
-    ['SDK disabled', { OTEL_SDK_DISABLED: 'true' }],
-    ['metrics only', { OTEL_TRACES_EXPORTER: 'none' }],
-    ['metrics + traces 100%', { ...traces, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }],
-    [
-      'metrics + traces 10%',
-      { ...traces, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
-    ],
+  const ten = { ...traces, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
+  const configs: Array<[string, Record<string, string>, number | undefined]> = [
+    ['SDK disabled', { OTEL_SDK_DISABLED: 'true' }, undefined],
+    ['metrics only', { OTEL_TRACES_EXPORTER: 'none' }, 0.95],
+    ['metrics + traces 10%', ten, 0.9],
+    ['metrics + traces always_off', { ...traces, OTEL_TRACES_SAMPLER: 'parentbased_always_off' }, undefined],
+    ['metrics + traces always_on', { ...traces, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, undefined],
   ];
   const apis: Api[] = [];
   const rows: Row[] = [];
   try {
-    // Startup: alternate preload and disabled, five each.
+    const template = await pgliteTemplate(work);
+
+    // Startup, second start on the embedded database: each side reopens its own directory, five
+    // alternating starts; the default configuration (traces on, to the sink) against disabled.
+    const startDirs = {
+      preload: copyOf(template, work, 'start-preload'),
+      disabled: copyOf(template, work, 'start-off'),
+    };
     const withPreload: number[] = [];
     const without: number[] = [];
     for (let i = 0; i < 5; i++) {
       for (const [name, env, into] of [
-        ['preload', { OTEL_TRACES_EXPORTER: 'none' }, withPreload],
-        ['disabled', { OTEL_SDK_DISABLED: 'true' }, without],
+        ['preload', { ...traces, PGLITE_DATA_DIR: startDirs.preload }, withPreload],
+        ['disabled', { OTEL_SDK_DISABLED: 'true', PGLITE_DATA_DIR: startDirs.disabled }, without],
       ] as const) {
         const { api, readyMs } = await startApi(name, env);
         into.push(readyMs);
-        api.child.kill('SIGKILL');
+        await stopApi(api);
       }
     }
-    const added = median(withPreload) - median(without);
     rows.push({
-      figure: 'startup: time to /health/ready, preload vs OTEL_SDK_DISABLED',
+      figure: 'startup: /health/ready, embedded second start, default preload (traces on) vs SDK disabled',
       ours: `${median(withPreload).toFixed(0)} ms`,
       baseline: `${median(without).toFixed(0)} ms`,
       ratio: median(withPreload) / median(without),
-      target: '<= +300 ms',
-      met: added <= 300,
+      target: '<= 1500 ms',
+      met: median(withPreload) <= 1500,
     });
 
-    for (const [name, env] of configs) apis.push((await startApi(name, env)).api);
+    for (const [name, env] of configs)
+      apis.push((await startApi(name, { ...env, PGLITE_DATA_DIR: copyOf(template, work, name) })).api);
     const contents = (await (await fetch(`${apis[0].url}/api/v1/contents`)).json()) as Array<{ id: string }>;
     const routes: Array<[string, string]> = [
       ['cheap: GET /health/live (untraced probe)', '/health/live'],
@@ -143,22 +182,108 @@ export async function apiBench(): Promise<Row[]> {
       }
       const med = (name: string, k: keyof Load) => median(results.get(name)!.map((x) => x[k]));
       const base = 'SDK disabled';
-      for (const [name] of configs.slice(1)) {
+      for (const [name, , target] of configs.slice(1)) {
         const ratio = med(name, 'rps') / med(base, 'rps');
-        const target = name === 'metrics only' ? 0.95 : name === 'metrics + traces 10%' ? 0.85 : undefined;
         rows.push({
           figure: `${routeName}: ${name} (p50 ${med(name, 'p50')} ms, p99 ${med(name, 'p99')} ms, ${med(name, 'cpuUsPerRequest').toFixed(0)} us CPU/req)`,
           ours: `${med(name, 'rps').toFixed(0)} req/s`,
           baseline: `${med(base, 'rps').toFixed(0)} req/s (p99 ${med(base, 'p99')} ms, ${med(base, 'cpuUsPerRequest').toFixed(0)} us CPU/req)`,
           ratio,
-          target: target === undefined ? 'reported' : `>= ${target}`,
+          target: target === undefined ? REPORTED : `>= ${target}`,
           met: target === undefined ? true : ratio >= target,
         });
       }
     }
   } finally {
-    for (const api of apis) api.child.kill('SIGTERM');
+    for (const api of apis) await stopApi(api);
     sink.server.close();
+    rmSync(work, { recursive: true, force: true });
   }
   return rows;
+}
+
+/**
+ * CPU profiles of traces at 10 % and of the disabled API under the same load, on the traced route
+ * rejected by the guard (the one where tracing costs most, relative to the request).
+ */
+export async function profileBench(): Promise<Row[]> {
+  const sink = await otlpSink();
+  const work = mkdtempSync(join(tmpdir(), 'mtv-bench-'));
+  try {
+    const template = await pgliteTemplate(work);
+    const ten = {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    };
+    return await profileRows(template, work, ten, '/api/v1/me');
+  } finally {
+    sink.server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function profileRows(
+  template: string,
+  work: string,
+  ten: Record<string, string>,
+  path: string,
+): Promise<Row[]> {
+  const profiled: Array<{ name: string; file: string; requests: number }> = [];
+  for (const [name, env] of [
+    ['profile traces 10%', ten],
+    ['profile disabled', { OTEL_SDK_DISABLED: 'true' }],
+  ] as const) {
+    const file = join(work, `${name.replace(/\W+/g, '-')}.cpuprofile`);
+    const { api } = await startApi(
+      name,
+      { ...env, PGLITE_DATA_DIR: copyOf(template, work, name), BENCH_CPU_PROFILE: file },
+      ['--import', join(ROOT, 'bench', 'cpu-profile.mjs')],
+    );
+    await load(api, path); // warm-up, then a profile of exactly the measured round
+    api.child.kill('SIGWINCH');
+    await waitForFile(file);
+    rmSync(file);
+    const round = await load(api, path);
+    api.child.kill('SIGWINCH');
+    await waitForFile(file);
+    await stopApi(api);
+    profiled.push({ name, file, requests: round.requests });
+  }
+  const [on, off] = profiled;
+  const rows: Row[] = [];
+  for (const by of ['package', 'frame'] as const) {
+    for (const d of topDifferences(
+      on.file,
+      on.requests,
+      off.file,
+      off.requests,
+      by,
+      by === 'package' ? 8 : 12,
+    )) {
+      rows.push({
+        figure: `CPU profile, GET ${path} (401), traces 10% vs disabled, top ${by}: ${d.key}`,
+        ours: `+${d.extraUs.toFixed(1)} us/req`,
+        baseline: '',
+        ratio: 0,
+        target: REPORTED,
+        met: true,
+      });
+    }
+  }
+  return rows;
+}
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+      return;
+    } catch {
+      /* not written yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${file} was not written`);
 }

@@ -96,3 +96,23 @@ export function printTable(title: string, rows: readonly Row[]): void {
   console.log(`\n${title}\n${line(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
 }
+
+/** Rows whose target is `REPORTED` carry a figure only: they are not counted as targets met. */
+export const REPORTED = 'reported (no target)';
+
+/**
+ * MetricsService as the API runs it: its SDK instruments on a MeterProvider with the API's views,
+ * collected by the stock Prometheus reader and rendered by the stock serializer (what GET /metrics does).
+ */
+export function sdkMetrics() {
+  const { MeterProvider } = requireRoot('@opentelemetry/sdk-metrics');
+  const { PrometheusExporter, PrometheusSerializer } = requireRoot('@opentelemetry/exporter-prometheus');
+  const { MetricsService, METER_NAME } = requireDist('./infrastructure/metrics/index.js');
+  const { metricViews } = requireDist('./infrastructure/telemetry/metrics-pipeline.js');
+  const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const provider = new MeterProvider({ readers: [reader], views: metricViews() });
+  const service = new MetricsService({ meter: provider.getMeter(METER_NAME), warn: () => undefined });
+  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  const render = async (): Promise<string> => serializer.serialize((await reader.collect()).resourceMetrics);
+  return { service, render };
+}

@@ -1,11 +1,10 @@
 /** One side of the memory benchmark, alone in its process: prints bytes of heap per label set. */
-import { requireDist } from './lib.ts';
+import { sdkMetrics } from './lib.ts';
 import { promClientTwin } from './prom-client-twin.ts';
 
 const [side, count] = [process.argv[2], Number(process.argv[3])];
 const gc = (globalThis as { gc?: () => void }).gc!;
-const { MetricsService } = requireDist('./infrastructure/metrics/index.js');
-const ours = side === 'ours' ? new MetricsService({ warn: () => undefined }) : undefined;
+const ours = side === 'ours' ? sdkMetrics().service : undefined;
 const twin = side === 'ours' ? undefined : promClientTwin();
 const record = (i: number) => {
   const method = ['GET', 'POST', 'PUT', 'DELETE'][i % 4];

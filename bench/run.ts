@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
 import { join } from 'node:path';
-import { printTable, ROOT, type Row } from './lib.ts';
-import { apiBench } from './api.bench.ts';
+import { printTable, REPORTED, ROOT, type Row } from './lib.ts';
+import { apiBench, profileBench } from './api.bench.ts';
 import { memoryBench } from './memory.bench.ts';
 import { recordBench } from './record.bench.ts';
 import { scrapeBench } from './scrape.bench.ts';
@@ -30,6 +30,12 @@ async function main(): Promise<void> {
       (sections.api = await apiBench()),
     );
 
+  if (want('profile'))
+    printTable(
+      'Where the tracing CPU goes (self time per request)',
+      (sections.profile = await profileBench()),
+    );
+
   const machine = {
     node: process.version,
     cpus: cpus().length,
@@ -37,7 +43,9 @@ async function main(): Promise<void> {
     arch: arch(),
     date: new Date().toISOString(),
   };
-  const all = Object.values(sections).flat();
+  const all = Object.values(sections)
+    .flat()
+    .filter((r) => r.target !== REPORTED);
   const summary = {
     machine,
     seconds: Math.round((Date.now() - started) / 1000),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: the performance benchmarks (bench/README.md). Installs Node >= 22.15 and the node
+# `npm run bench`: the performance benchmarks (bench/README.md). Installs Node 24 (versions.env) and the node
 # modules if needed, builds (the benchmarks measure the compiled API), then runs bench/run.ts.
 # Arguments select sections: record, scrape, memory, api (default: all).
 set -euo pipefail

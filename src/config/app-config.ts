@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { weakSecretReason } from './secret-strength';
 
@@ -33,7 +34,11 @@ export interface AppConfig {
    * the compose secret PostgreSQL and its exporter share); used when the URL carries none.
    */
   readonly databasePassword: string | undefined;
-  /** PGlite data directory; undefined → in memory. */
+  /**
+   * PGlite data directory (PGLITE_DATA_DIR; default `.data/pglite` under the working directory, kept
+   * between starts so that only the first one creates the cluster); undefined → in memory
+   * (PGLITE_DATA_DIR=memory).
+   */
   readonly pgliteDataDir: string | undefined;
   /** Redis URL; undefined → in-process store. */
   readonly redisUrl: string | undefined;
@@ -81,7 +86,10 @@ export interface LoadedConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates `env`; throws one ConfigError naming every problem. */
-export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): LoadedConfig {
+export function loadConfig(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): LoadedConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
 
@@ -108,7 +116,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
         if (!value) problems.push(`${name}_FILE (${file}) is empty`);
         return value || undefined;
       } catch (error) {
-        problems.push(`${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `${name}_FILE (${file}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return undefined;
       }
     }
@@ -116,7 +126,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
 
   const bodyLimit = text('BODY_LIMIT') ?? '100kb';
-  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
+  if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit))
+    problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
 
   let jwtSecret = secret('JWT_SECRET');
   const metricsToken = secret('METRICS_TOKEN');
@@ -143,7 +154,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     jwtSecret = randomBytes(48).toString('base64url');
     generated = true;
     if (nodeEnv !== 'production') {
-      warnings.push('JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)');
+      warnings.push(
+        'JWT_SECRET is not set: using a random secret for this process (tokens do not survive a restart)',
+      );
     }
   }
 
@@ -167,7 +180,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     logLevel: text('LOG_LEVEL') ?? 'info',
     databaseUrl: text('DATABASE_URL'),
     databasePassword: secret('DATABASE_PASSWORD'),
-    pgliteDataDir: text('PGLITE_DATA_DIR'),
+    pgliteDataDir: pgliteDataDir(text('PGLITE_DATA_DIR')),
     redisUrl: text('REDIS_URL'),
     metricsToken,
     jwt: {
@@ -248,4 +261,11 @@ function parseNodeEnv(raw: string | undefined, problems: string[]): NodeEnv {
   if (value === 'development' || value === 'production' || value === 'test') return value;
   problems.push(`NODE_ENV must be development, production or test (got "${value}")`);
   return 'development';
+}
+
+/** Where embedded PostgreSQL keeps its data: `memory` for none, a path, or the git-ignored default. */
+export const DEFAULT_PGLITE_DATA_DIR = '.data/pglite';
+function pgliteDataDir(value: string | undefined): string | undefined {
+  if (value === 'memory') return undefined;
+  return resolve(value ?? DEFAULT_PGLITE_DATA_DIR);
 }

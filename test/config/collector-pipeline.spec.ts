@@ -5,17 +5,18 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CatalogueMetricProducer,
+  METER_NAME,
   METRIC_DEFINITIONS,
-  MetricStore,
+  METRICS,
   MetricsService,
   prometheusType,
 } from '@infrastructure/metrics';
+import { metricViews } from '../../src/infrastructure/telemetry/metrics-pipeline';
 import { startCollector, type RunningCollector } from '../support/collector';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
@@ -45,7 +46,7 @@ let pullServer: Server;
 let pullUrl: string;
 let workDir: string;
 let tracesFile: string;
-const store = new MetricStore();
+let metrics: MetricsService;
 
 async function scrape(url: string): Promise<string> {
   const response = await fetch(url);
@@ -65,21 +66,16 @@ beforeAll(async () => {
     'service.name': SERVICE.name,
     'service.instance.id': SERVICE.instance,
   });
-  // As the API does: MetricsService records into a MetricStore that the readers collect through
-  // the catalogue producer (pull reads it here through the stock serializer).
-  const producer = new CatalogueMetricProducer(store);
-  const pull = new PrometheusExporter({
-    preventServerStart: true,
-    withoutScopeInfo: true,
-    metricProducers: [producer],
-  });
+  // As the API does: MetricsService's instruments on an SDK MeterProvider with the API's views; the
+  // stock Prometheus reader (pull) and the OTLP reader (push) collect the same instruments.
+  const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const push = new PeriodicExportingMetricReader({
-    metricProducers: [producer],
     exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc }),
     // Pushed explicitly by forceFlush below; the interval only has to be longer than the test.
     exportIntervalMillis: 600_000,
   });
-  meterProvider = new MeterProvider({ resource, readers: [pull, push] });
+  meterProvider = new MeterProvider({ resource, readers: [pull, push], views: metricViews() });
+  metrics = new MetricsService({ meter: meterProvider.getMeter(METER_NAME), warn: () => undefined });
   pullServer = createServer((req, res) => pull.getMetricsRequestHandler(req, res));
   const pullPort = await freePort();
   await new Promise<void>((resolve) => pullServer.listen(pullPort, '127.0.0.1', resolve));
@@ -108,7 +104,6 @@ describe('metrics pushed by OTLP through the Collector', () => {
   let direct: Exposition;
 
   beforeAll(async () => {
-    const metrics = new MetricsService({ store });
     metrics.observeState({
       activeSessions: async () => 7,
       activeUsers: async () => ({ free: 5, premium: 2 }),
@@ -182,6 +177,103 @@ describe('metrics pushed by OTLP through the Collector', () => {
       }),
     ).toEqual(expect.objectContaining({ count: 1, sum: 0.042 }));
   });
+});
+
+describe('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta', () => {
+  const INSTANCE = 'collector-pipeline-delta';
+  type Attr = { key: string; value: { stringValue?: string } };
+  type Point = { attributes?: Attr[]; asDouble?: number; asInt?: string };
+  type Line = {
+    resourceMetrics: Array<{
+      resource: { attributes: Attr[] };
+      scopeMetrics: Array<{
+        metrics: Array<{ name: string; sum?: { aggregationTemporality: number; dataPoints: Point[] } }>;
+      }>;
+    }>;
+  };
+  let provider: MeterProvider;
+  /** A Collector of its own, whose received metrics also go to a file, where their temporality shows. */
+  let deltaCollector: RunningCollector;
+  let metricsFile: string;
+
+  beforeAll(async () => {
+    metricsFile = join(workDir, 'metrics.jsonl');
+    const overlay = join(workDir, 'metrics-file.yaml');
+    writeFileSync(
+      overlay,
+      [
+        'exporters:',
+        '  file/metrics:',
+        `    path: ${metricsFile}`,
+        '    format: json',
+        '    flush_interval: 1s',
+        'service:',
+        '  pipelines:',
+        '    metrics:',
+        '      exporters: [prometheus, file/metrics]',
+        '',
+      ].join('\n'),
+    );
+    deltaCollector = await startCollector({ extraConfigs: [overlay] });
+  }, TIMEOUT_MS);
+
+  afterAll(async () => {
+    await provider?.shutdown().catch(() => undefined);
+    await deltaCollector?.stop();
+  }, TIMEOUT_MS);
+
+  it(
+    'sends the catalogue counters as deltas, which reach the Collector as such',
+    async () => {
+      // The exporter reads the standard variable when it is built, as the API's SDK does.
+      const saved = process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
+      process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = 'delta';
+      let exporter: OTLPMetricExporter;
+      try {
+        exporter = new OTLPMetricExporter({ url: deltaCollector.urls.otlpGrpc });
+      } finally {
+        if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
+        else process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = saved;
+      }
+      provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': SERVICE.name, 'service.instance.id': INSTANCE }),
+        readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 600_000 })],
+        views: metricViews(),
+      });
+      const service = new MetricsService({ meter: provider.getMeter(METER_NAME), warn: () => undefined });
+      service.recordLogin('apple', true);
+      service.recordLogin('apple', true);
+      await provider.forceFlush();
+      service.recordLogin('apple', true);
+      service.recordLogin('apple', true);
+      service.recordLogin('apple', true);
+      await provider.forceFlush();
+
+      const isApple = (p: Point) =>
+        p.attributes?.some((a) => a.key === 'provider' && a.value.stringValue === 'apple') &&
+        p.attributes?.some((a) => a.key === 'status' && a.value.stringValue === 'success');
+      const sums = await waitFor('both exports of the delta provider in the metrics file', () => {
+        if (!existsSync(metricsFile)) return undefined;
+        const found = readFileSync(metricsFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .flatMap((line) => (JSON.parse(line) as Line).resourceMetrics)
+          .filter((r) => r.resource.attributes.some((a) => a.value.stringValue === INSTANCE))
+          .flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics))
+          .filter((m) => m.name === METRICS.authLogin.name)
+          .map((m) => m.sum!);
+        return found.length >= 2 && found;
+      });
+      const AGGREGATION_TEMPORALITY_DELTA = 1;
+      expect(sums.map((s) => s.aggregationTemporality)).toEqual(
+        sums.map(() => AGGREGATION_TEMPORALITY_DELTA),
+      );
+      const values = sums.map((s) => s.dataPoints.filter(isApple).map((p) => p.asDouble ?? Number(p.asInt)));
+      // Two exports: 2 then 3 (deltas), where cumulative would have sent 2 then 5.
+      expect(values).toEqual([[2], [3]]);
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('traces through the Collector', () => {

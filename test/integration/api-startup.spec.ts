@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
+import { freshPgliteDataDir, removePgliteDataDir } from '../support/pglite-template';
 import { startApi, type RunningApi } from '../support/api-process';
 import { ManagedProcess, stopAll } from '../support/processes';
 import { startRedis, type RunningServer } from '../support/servers';
@@ -21,18 +22,27 @@ const JWT_SECRET = 'Vq3xK9mZp2LwR7tYc5Nf8Hd1Jg4Bs6Ae0Ui-Xo_Wk3Tz';
 const METRICS_TOKEN = 'mT7pQ2vX9cL4kZ8wR1yN6bF3hJ5dS0gA-eU_iO2uY7r';
 
 function runMain(env: Record<string, string>): ManagedProcess {
-  if (!existsSync(join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run `npm run build` first');
-  return new ManagedProcess('api-config', process.execPath, ['--require', './dist/tracing.js', 'dist/main.js'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_TRACES_EXPORTER: 'none', ...env },
-  });
+  if (!existsSync(join(ROOT, 'dist/main.js')))
+    throw new Error('dist/main.js is missing: run `npm run build` first');
+  return new ManagedProcess(
+    'api-config',
+    process.execPath,
+    ['--require', './dist/tracing.js', 'dist/main.js'],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_TRACES_EXPORTER: 'none', ...env },
+    },
+  );
 }
 
 describe('production configuration', () => {
   it('refuses to start without JWT_SECRET, METRICS_TOKEN and PAYMENT_GATEWAY: exit code 1 and one line naming all three', async () => {
     const api = runMain({ NODE_ENV: 'production', PORT: '0' });
     expect(await api.waitForExit()).toBe(1);
-    const lines = api.output().split('\n').filter((l) => l.includes('MyTelevision API'));
+    const lines = api
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('MyTelevision API'));
     expect(lines).toEqual([
       'MyTelevision API: invalid configuration: JWT_SECRET (or JWT_SECRET_FILE) is required in production; METRICS_TOKEN (or METRICS_TOKEN_FILE) is required in production; PAYMENT_GATEWAY is required in production (one of: sandbox)',
     ]);
@@ -107,6 +117,38 @@ describe('node --require ./dist/tracing.js dist/main.js', () => {
   }, 30_000);
 });
 
+describe('embedded PostgreSQL kept between starts', () => {
+  let dir: string;
+  beforeAll(() => (dir = freshPgliteDataDir()));
+  afterAll(() => removePgliteDataDir(dir));
+
+  it('finds an account created by the previous start in the same PGLITE_DATA_DIR', async () => {
+    const account = { email: `kept-${Date.now()}@example.test`, password: 'correct horse battery staple' };
+    const first = await startApi({ PGLITE_DATA_DIR: dir, JWT_SECRET }, 'api (first start)');
+    try {
+      const res = await fetch(`${first.url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(account),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      await first.stop();
+    }
+    const second = await startApi({ PGLITE_DATA_DIR: dir, JWT_SECRET }, 'api (second start)');
+    try {
+      const res = await fetch(`${second.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(account),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
+
 describe('readiness', () => {
   let redis: RunningServer;
   let t: TestApp;
@@ -122,15 +164,22 @@ describe('readiness', () => {
   it('GET /health/ready is 503 naming the session store when Redis stops; liveness stays 200', async () => {
     expect((await request(t.server).get('/health/ready')).status).toBe(200);
     await redis.stop();
-    const res = await waitFor('readiness to fail', async () => {
-      const r = await request(t.server).get('/health/ready');
-      return r.status === 503 ? r : undefined;
-    }, { timeoutMs: 15_000 });
+    const res = await waitFor(
+      'readiness to fail',
+      async () => {
+        const r = await request(t.server).get('/health/ready');
+        return r.status === 503 ? r : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(res.body).toEqual({
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'not ready: sessionStore down',
-      details: { database: { status: 'up', kind: 'pglite' }, sessionStore: { status: 'down', kind: 'redis', message: expect.any(String) } },
+      details: {
+        database: { status: 'up', kind: 'pglite' },
+        sessionStore: { status: 'down', kind: 'redis', message: expect.any(String) },
+      },
     });
     expect((await request(t.server).get('/health/live')).status).toBe(200);
   }, 30_000);

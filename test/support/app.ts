@@ -7,9 +7,10 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/common/configure-app';
 import { ApiHttpAdapter } from '../../src/common/http-adapter';
 import { loadConfig, type AppConfig } from '../../src/config';
+import { freshPgliteDataDir, removePgliteDataDir } from './pglite-template';
 
 export interface TestAppOptions {
-  /** PostgreSQL URL; default: embedded PGlite in memory. */
+  /** PostgreSQL URL; default: embedded PGlite in a data directory of its own (template copy). */
   readonly databaseUrl?: string;
   /** Redis URL; default: the in-process store. */
   readonly redisUrl?: string;
@@ -30,7 +31,9 @@ export interface TestApp {
 // PGlite loads Node builtins with dynamic import(), which jest's module sandbox refuses without
 // --experimental-vm-modules: the test apps load the same package file with Node's own loader.
 jest.mock('@electric-sql/pglite', () => {
-  const nodeModule = process.getBuiltinModule('node:module') as unknown as { _load(path: string, parent: null, isMain: boolean): unknown };
+  const nodeModule = process.getBuiltinModule('node:module') as unknown as {
+    _load(path: string, parent: null, isMain: boolean): unknown;
+  };
   return nodeModule._load(require.resolve('@electric-sql/pglite'), null, false);
 });
 
@@ -52,6 +55,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+  const pgliteDir = env.DATABASE_URL || env.PGLITE_DATA_DIR ? undefined : freshPgliteDataDir();
+  if (pgliteDir) env.PGLITE_DATA_DIR = pgliteDir;
   const { config } = loadConfig(env);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), {
     bufferLogs: true,
@@ -69,6 +74,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     server,
     url: `http://127.0.0.1:${address.port}`,
     config,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      if (pgliteDir) removePgliteDataDir(pgliteDir);
+    },
   };
 }

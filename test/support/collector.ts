@@ -61,6 +61,8 @@ export interface RunningCollector {
 
 export interface StartCollectorOptions {
   readonly overlays?: readonly CollectorOverlay[];
+  /** Further config files merged last, e.g. a test's own overlay written to a temporary directory. */
+  readonly extraConfigs?: readonly string[];
   /** Extra environment (e.g. OTELCOL_TRACES_FILE, OTELCOL_SPANMETRICS_FLUSH_INTERVAL). */
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
@@ -75,6 +77,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const ports: CollectorPorts = { otlpGrpc, otlpHttp, prometheus, ownMetrics, health };
   const args = ['--config', COLLECTOR_CONFIG];
   for (const overlay of options.overlays ?? []) args.push('--config', overlayPath(overlay));
+  for (const file of options.extraConfigs ?? []) args.push('--config', file);
   const env = {
     ...process.env,
     OTELCOL_BIND_HOST: HOST,

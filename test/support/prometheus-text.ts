@@ -48,32 +48,9 @@ export interface Family {
   readonly samples: readonly Sample[];
 }
 
-/**
- * A Prometheus text exposition parsed by Prometheus's own parser (prom2json), indexed by
- * family name, with lookups that fail loudly when a series is missing.
- */
-export class Exposition {
-  readonly families: ReadonlyMap<string, Family>;
-
-  constructor(readonly text: string) {
-    const families = new Map<string, Family>();
-    for (const raw of parsePrometheusText(text)) {
-      families.set(raw.name, {
-        name: raw.name,
-        type: raw.type.toLowerCase() as Family['type'],
-        help: raw.help,
-        samples: raw.metrics.map((m) => ({
-          labels: m.labels ?? {},
-          value: Number(m.value ?? m.count),
-          sum: m.sum === undefined ? undefined : Number(m.sum),
-          buckets: m.buckets
-            ? Object.fromEntries(Object.entries(m.buckets).map(([le, v]) => [le, Number(v)]))
-            : undefined,
-        })),
-      });
-    }
-    this.families = families;
-  }
+/** Metric families by name, with lookups that fail loudly when a series is missing. */
+export class MetricFamilies {
+  constructor(readonly families: ReadonlyMap<string, Family>) {}
 
   family(name: string): Family {
     const f = this.families.get(name);
@@ -110,5 +87,28 @@ export class Exposition {
         .samples.map((s) => s.labels[label])
         .filter((v) => v !== undefined),
     );
+  }
+}
+
+/** A Prometheus text exposition parsed by Prometheus's own parser (prom2json). */
+export class Exposition extends MetricFamilies {
+  constructor(readonly text: string) {
+    const families = new Map<string, Family>();
+    for (const raw of parsePrometheusText(text)) {
+      families.set(raw.name, {
+        name: raw.name,
+        type: raw.type.toLowerCase() as Family['type'],
+        help: raw.help,
+        samples: raw.metrics.map((m) => ({
+          labels: m.labels ?? {},
+          value: Number(m.value ?? m.count),
+          sum: m.sum === undefined ? undefined : Number(m.sum),
+          buckets: m.buckets
+            ? Object.fromEntries(Object.entries(m.buckets).map(([le, v]) => [le, Number(v)]))
+            : undefined,
+        })),
+      });
+    }
+    super(families);
   }
 }

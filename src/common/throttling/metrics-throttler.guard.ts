@@ -10,13 +10,14 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { MetricsService, UNMATCHED_ROUTE } from '@infrastructure/metrics';
+import { OPERATIONAL_PATHS } from '@infrastructure/telemetry/telemetry-options';
 
 const LOGIN_ROUTE = 'mytelevision:login-route';
 /** Marks the login handler: a throttled login also counts as a failed login (reason rate_limited). */
 export const LoginRoute = () => SetMetadata(LOGIN_ROUTE, true);
 
-/** Paths that are never rate limited: probes and the Prometheus scrape. */
-const UNLIMITED_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Paths that are never rate limited: the probes and the Prometheus scrape. */
+const UNLIMITED_PATHS = new Set(OPERATIONAL_PATHS);
 
 /**
  * The global rate limiter. Every rejection records `rate_limit_hits_total{endpoint=<route template>}`;
@@ -39,7 +40,10 @@ export class MetricsThrottlerGuard extends ThrottlerGuard {
     return Promise.resolve(UNLIMITED_PATHS.has(req.path));
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const req = context.switchToHttp().getRequest<Request>();
     this.metrics.recordRateLimitHit((req.route as { path?: string } | undefined)?.path ?? UNMATCHED_ROUTE);
     if (this.reflector.get<boolean>(LOGIN_ROUTE, context.getHandler())) {

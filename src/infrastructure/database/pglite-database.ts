@@ -1,9 +1,13 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Database, Queryable, QueryResult } from './database';
 
 /**
  * Embedded PostgreSQL (PGlite, WebAssembly) for a machine with no server: in memory, or persisted
- * in `dataDir`. One connection: PGlite queues concurrent queries itself.
+ * in `dataDir`, which is created (initdb, about 4 s here) by the first start only; later starts
+ * reopen it in about half a second. One process per directory. One connection: PGlite queues
+ * concurrent queries itself.
  */
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
@@ -13,6 +17,7 @@ export class PgliteDatabase implements Database {
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     // Loaded on first use: a deployment with DATABASE_URL never loads the WebAssembly build.
     const { PGlite } = await import('@electric-sql/pglite');
+    if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
     const db = await PGlite.create(dataDir ? { dataDir } : {});
     return new PgliteDatabase(db);
   }

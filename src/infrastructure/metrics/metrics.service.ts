@@ -1,85 +1,137 @@
 import { Injectable } from '@nestjs/common';
+import {
+  metrics,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 import { ThrottledWarning, type WarningSink } from '../logging/throttled-warning';
-import { METRICS, UNMATCHED_ROUTE, type MetricId } from './catalog';
-import { MetricStore, type ClosedSeries } from './metric-store';
-import type { StateGaugeSource } from './state-gauges';
+import {
+  HTTP_DURATION_BUCKETS_SECONDS,
+  METRICS,
+  UNMATCHED_ROUTE,
+  type AccessType,
+  type MetricDefinition,
+  type MetricId,
+} from './catalog';
+import { EndpointLabelSets, HttpLabelSets } from './http-label-sets';
+import { ClosedLabelSet } from './label-set';
+import { METER_NAME } from './meter';
+import {
+  CachedRead,
+  DEFAULT_STATE_READ,
+  type CachedReadOptions,
+  type StateGaugeSource,
+} from './state-gauges';
 
 export interface MetricsServiceOptions {
   /**
-   * Where the recordings go. The `--require` preload creates the one its metric reader collects
-   * (see TelemetryRuntime.metricStore); without telemetry a private store keeps them, unread.
+   * The meter the catalogue's instruments come from. Default: `metrics.getMeter('mytelevision-api')`
+   * on the global MeterProvider the `--require` preload registered (a no-op meter without it).
    */
-  readonly store?: MetricStore;
+  readonly meter?: Meter;
   /** Receives the throttled warnings about rejected values and failing state reads. */
   readonly warn?: WarningSink;
+  /** Cache and timeout of the state-gauge reads (default: 5 s cache, 250 ms timeout). */
+  readonly stateRead?: CachedReadOptions;
+}
+
+/** A synchronous SDK instrument with the closed label sets it records under. */
+interface ClosedInstrument {
+  readonly metric: MetricDefinition;
+  readonly instrument: Counter | UpDownCounter;
+  readonly labels: ClosedLabelSet;
 }
 
 /**
- * The team's metric set, recorded from business events. Every method maps its input onto the
- * catalogue's closed label sets and never throws into the calling code: a value outside its set is
- * recorded as `other`, a non-finite or negative amount is dropped, both with a throttled warning.
+ * The team's metric set, recorded from business events through OpenTelemetry SDK instruments (one
+ * per catalogue entry): counters, up-down counters, the request-duration histogram with the
+ * catalogue's buckets, and observable gauges read from the source of truth at collection. Views,
+ * temporality and cardinality limits of the SDK therefore apply to every one of them.
  *
- * Recording is an index computation and an addition into preallocated arrays (MetricStore); the
- * metric reader turns them into OpenTelemetry metric data when it collects.
+ * Every method maps its input onto the catalogue's closed label sets and never throws into the
+ * calling code: a value outside its set is recorded as `other`, a non-finite or negative amount is
+ * dropped, both with a throttled warning. Attribute objects are built once and reused.
  */
 @Injectable()
 export class MetricsService {
-  readonly store: MetricStore;
   private readonly warning: ThrottledWarning;
-  private readonly inFlight: ClosedSeries;
-  private readonly login: ClosedSeries;
-  private readonly failedLogin: ClosedSeries;
-  private readonly tokenRefresh: ClosedSeries;
-  private readonly tokenExpired: ClosedSeries;
-  private readonly contentViews: ClosedSeries;
-  private readonly activeStreams: ClosedSeries;
-  private readonly reactions: ClosedSeries;
-  private readonly favoritesAdded: ClosedSeries;
-  private readonly favoritesRemoved: ClosedSeries;
-  private readonly registrations: ClosedSeries;
-  private readonly paymentTransactions: ClosedSeries;
-  private readonly paymentAmount: ClosedSeries;
-  private readonly subscriptionCreated: ClosedSeries;
-  private readonly profilesCreated: ClosedSeries;
-  private readonly profileSwitches: ClosedSeries;
-  private readonly deviceRegistrations: ClosedSeries;
-  private readonly riskEvents: ClosedSeries;
+  private readonly stateRead: CachedReadOptions;
+  private readonly meter: Meter;
+  private readonly httpRequests: Counter;
+  private readonly httpDuration: Histogram;
+  private readonly inFlight: UpDownCounter;
+  private readonly rateLimitHits: Counter;
+  private readonly httpLabels = new HttpLabelSets();
+  private readonly endpointLabels = new EndpointLabelSets();
+  private readonly closed: Readonly<Record<ClosedId, ClosedInstrument>>;
+  private stateObserved = false;
 
   constructor(options: MetricsServiceOptions = {}) {
     this.warning = new ThrottledWarning(options.warn ?? defaultWarn);
-    this.store = options.store ?? new MetricStore();
-    const s = (id: MetricId) => this.store.series(id);
-    this.inFlight = s('httpRequestsInFlight');
-    this.login = s('authLogin');
-    this.failedLogin = s('authFailedLogin');
-    this.tokenRefresh = s('authTokenRefresh');
-    this.tokenExpired = s('authTokenExpired');
-    this.contentViews = s('contentViews');
-    this.activeStreams = s('activeStreams');
-    this.reactions = s('reactions');
-    this.favoritesAdded = s('favoritesAdded');
-    this.favoritesRemoved = s('favoritesRemoved');
-    this.registrations = s('registrations');
-    this.paymentTransactions = s('paymentTransactions');
-    this.paymentAmount = s('paymentAmount');
-    this.subscriptionCreated = s('subscriptionCreated');
-    this.profilesCreated = s('profilesCreated');
-    this.profileSwitches = s('profileSwitches');
-    this.deviceRegistrations = s('deviceRegistrations');
-    this.riskEvents = s('riskEvents');
+    this.stateRead = options.stateRead ?? DEFAULT_STATE_READ;
+    const meter = (this.meter = options.meter ?? metrics.getMeter(METER_NAME));
+    this.httpRequests = meter.createCounter(METRICS.httpRequests.name, describe(METRICS.httpRequests));
+    this.httpDuration = meter.createHistogram(METRICS.httpRequestDuration.name, {
+      ...describe(METRICS.httpRequestDuration),
+      advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS_SECONDS] },
+    });
+    this.rateLimitHits = meter.createCounter(METRICS.rateLimitHits.name, describe(METRICS.rateLimitHits));
+    this.inFlight = meter.createUpDownCounter(
+      METRICS.httpRequestsInFlight.name,
+      describe(METRICS.httpRequestsInFlight),
+    );
+    this.inFlight.add(0);
+
+    const closed = {} as Record<ClosedId, ClosedInstrument>;
+    for (const id of CLOSED_IDS) {
+      const metric: MetricDefinition = METRICS[id];
+      const instrument =
+        metric.kind === 'updowncounter'
+          ? meter.createUpDownCounter(metric.name, describe(metric))
+          : meter.createCounter(metric.name, describe(metric));
+      const labels = new ClosedLabelSet(metric);
+      // Every declared combination exists from the start at 0, so rate() and panels have data.
+      for (const i of labels.declaredIndices()) instrument.add(0, labels.attributesAt(i));
+      closed[id] = { metric, instrument, labels };
+    }
+    this.closed = closed;
+  }
+
+  /**
+   * Creates `mytelevision_rate_limit_hits_total{endpoint}` at 0 for each rate-limited route template,
+   * so that the series exist before the first 429. Called once the routes are registered.
+   */
+  declareRateLimitedEndpoints(templates: Iterable<string>): void {
+    for (const template of templates) this.rateLimitHits.add(0, this.endpointLabels.of(template));
   }
 
   // --- HTTP (recorded by the HTTP metrics middleware for every request) ---
 
   httpRequestStarted(): void {
-    this.inFlight.add(0, 1);
+    this.inFlight.add(1);
   }
 
   /** `path` is a route template or UNMATCHED_ROUTE, never a raw URL. */
   recordHttpRequest(method: string, path: string, statusCode: number, durationSeconds: number): void {
-    this.inFlight.add(0, -1);
+    this.inFlight.add(-1);
     try {
-      this.store.http.record(method, path, statusCode, durationSeconds);
+      const attributes = this.httpLabels.of(
+        method,
+        typeof path === 'string' && path ? path : UNMATCHED_ROUTE,
+        statusCode,
+      );
+      this.httpRequests.add(1, attributes);
+      if (typeof durationSeconds === 'number' && durationSeconds >= 0 && durationSeconds < Infinity) {
+        this.httpDuration.record(durationSeconds, attributes);
+      } else {
+        this.warning.warn('httpDuration', 'request duration not recorded: not a finite non-negative number', {
+          metric: METRICS.httpRequestDuration.name,
+          duration: String(durationSeconds),
+        });
+      }
     } catch (error) {
       this.reportFailure(error);
     }
@@ -89,62 +141,69 @@ export class MetricsService {
 
   /** Seed signature. `provider`: local, google, apple, facebook. */
   recordLogin(provider: string, success: boolean): void {
-    this.add2(this.login, 1, provider, success ? 'success' : 'failure');
+    this.add2('authLogin', 1, provider, success ? 'success' : 'failure');
   }
 
   recordFailedLogin(reason: string): void {
-    this.add1(this.failedLogin, 1, reason);
+    this.add1('authFailedLogin', 1, reason);
   }
 
   recordTokenRefresh(): void {
-    this.tokenRefresh.add(0, 1);
+    this.closed.authTokenRefresh.instrument.add(1);
   }
 
   recordTokenExpired(): void {
-    this.tokenExpired.add(0, 1);
+    this.closed.authTokenExpired.instrument.add(1);
   }
 
   /** `endpoint` is the route template of the limited route. */
   recordRateLimitHit(endpoint: string): void {
-    this.store.recordRateLimitHit(typeof endpoint === 'string' && endpoint ? endpoint : UNMATCHED_ROUTE);
+    try {
+      this.rateLimitHits.add(
+        1,
+        this.endpointLabels.of(typeof endpoint === 'string' && endpoint ? endpoint : UNMATCHED_ROUTE),
+      );
+    } catch (error) {
+      this.reportFailure(error);
+    }
   }
 
   // --- Content and engagement ---
 
   /** Seed signature: `recordContentView(contentType, isPremium ? 'premium' : 'free')`. */
   recordContentView(contentType: string, accessType: string): void {
-    this.add2(this.contentViews, 1, contentType, accessType);
+    this.add2('contentViews', 1, contentType, accessType);
   }
 
   recordStreamStarted(contentType: string): void {
-    this.add1(this.activeStreams, 1, contentType);
+    this.add1('activeStreams', 1, contentType);
   }
 
   recordStreamStopped(contentType: string): void {
-    this.add1(this.activeStreams, -1, contentType);
+    this.add1('activeStreams', -1, contentType);
   }
 
   recordReaction(reactionType: string, contentType: string): void {
-    this.add2(this.reactions, 1, reactionType, contentType);
+    this.add2('reactions', 1, reactionType, contentType);
   }
 
   recordFavoriteAdded(contentType: string): void {
-    this.add1(this.favoritesAdded, 1, contentType);
+    this.add1('favoritesAdded', 1, contentType);
   }
 
   recordFavoriteRemoved(contentType: string): void {
-    this.add1(this.favoritesRemoved, 1, contentType);
+    this.add1('favoritesRemoved', 1, contentType);
   }
 
   recordRegistration(source: string): void {
-    this.add1(this.registrations, 1, source);
+    this.add1('registrations', 1, source);
   }
 
   // --- Payments ---
 
   /** Seed signature. `amount` in the major unit of the configured currency; must be finite and >= 0. */
   recordPayment(status: string, method: string, amount: number): void {
-    this.add2(this.paymentTransactions, 1, status, method);
+    this.add2('paymentTransactions', 1, status, method);
     if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
       this.warning.warn('paymentAmount', 'payment amount not recorded: not a finite non-negative number', {
         metric: METRICS.paymentAmount.name,
@@ -152,66 +211,101 @@ export class MetricsService {
       });
       return;
     }
-    this.add1(this.paymentAmount, amount, status);
+    this.add1('paymentAmount', amount, status);
   }
 
   recordSubscriptionCreated(planType: string): void {
-    this.add1(this.subscriptionCreated, 1, planType);
+    this.add1('subscriptionCreated', 1, planType);
   }
 
   // --- Profiles, devices, risk ---
 
   recordProfileCreated(profileType: string): void {
-    this.add1(this.profilesCreated, 1, profileType);
+    this.add1('profilesCreated', 1, profileType);
   }
 
   recordProfileSwitch(): void {
-    this.profileSwitches.add(0, 1);
+    this.closed.profileSwitches.instrument.add(1);
   }
 
   recordDeviceRegistration(deviceType: string): void {
-    this.add1(this.deviceRegistrations, 1, deviceType);
+    this.add1('deviceRegistrations', 1, deviceType);
   }
 
   recordRiskEvent(riskType: string, action: string): void {
-    this.add2(this.riskEvents, 1, riskType, action);
+    this.add2('riskEvents', 1, riskType, action);
   }
 
   // --- State gauges ---
 
   /**
-   * Observes the state gauges from `source` at every collection, through a short cache and timeout.
-   * Called once by the domain module that owns the source of truth.
+   * Observes the state gauges from `source` at every collection (observable gauges), through a short
+   * cache and a timeout: a failing or slow read skips that gauge for the collection, never the
+   * others. Called once by the domain module that owns the source of truth.
    */
   observeState(source: StateGaugeSource): void {
-    this.store.observeState(source, (metric, error) => this.stateReadFailed(metric, error));
+    if (this.stateObserved) throw new Error('MetricsService.observeState: a state source is already set');
+    this.stateObserved = true;
+    const read = <T>(metric: MetricDefinition, fn: () => Promise<T>) =>
+      new CachedRead(fn, this.stateRead, (error) => this.stateReadFailed(metric.name, error));
+    const sessions = read(METRICS.authActiveSessions, () => source.activeSessions());
+    const users = read(METRICS.activeUsers, () => source.activeUsers());
+    const premium = read(METRICS.premiumSubscribers, () => source.premiumSubscribers());
+    const activeUsersLabels = new ClosedLabelSet(METRICS.activeUsers);
+
+    this.meter
+      .createObservableGauge(METRICS.authActiveSessions.name, describe(METRICS.authActiveSessions))
+      .addCallback(async (result) => {
+        const value = await sessions.get();
+        if (value !== undefined) result.observe(value);
+      });
+    this.meter
+      .createObservableGauge(METRICS.activeUsers.name, describe(METRICS.activeUsers))
+      .addCallback(async (result) => {
+        const value = await users.get();
+        if (value === undefined) return;
+        for (const access of Object.keys(value) as AccessType[])
+          result.observe(value[access], activeUsersLabels.resolve([access]));
+      });
+    this.meter
+      .createObservableGauge(METRICS.premiumSubscribers.name, describe(METRICS.premiumSubscribers))
+      .addCallback(async (result) => {
+        const value = await premium.get();
+        if (value !== undefined) result.observe(value);
+      });
   }
 
   // --- internals ---
 
   // One- and two-label variants: the hot path allocates no array for its label values.
-  private add1(series: ClosedSeries, value: number, a: unknown): void {
-    const i = series.labels.indexOf1(a);
-    if (i < 0) return this.addRejected(series, value, [a]);
-    series.add(i, value);
+  private add1(id: ClosedId, value: number, a: unknown): void {
+    const c = this.closed[id];
+    const i = c.labels.indexOf1(a);
+    if (i < 0) return this.addRejected(c, value, [a]);
+    c.instrument.add(value, c.labels.attributesAt(i));
   }
 
-  private add2(series: ClosedSeries, value: number, a: unknown, b: unknown): void {
-    const i = series.labels.indexOf2(a, b);
-    if (i < 0) return this.addRejected(series, value, [a, b]);
-    series.add(i, value);
+  private add2(id: ClosedId, value: number, a: unknown, b: unknown): void {
+    const c = this.closed[id];
+    const i = c.labels.indexOf2(a, b);
+    if (i < 0) return this.addRejected(c, value, [a, b]);
+    c.instrument.add(value, c.labels.attributesAt(i));
   }
 
-  private addRejected(series: ClosedSeries, value: number, labels: unknown[]): void {
+  private addRejected(c: ClosedInstrument, value: number, labels: unknown[]): void {
     try {
-      const index = series.labels.indexOf(labels, (label, given) =>
-        this.warning.warn(`${series.metric.name}:${label}`, 'label value outside its closed set recorded as other', {
-          metric: series.metric.name,
-          label,
-          value: String(given).slice(0, 64),
-        }),
+      const attributes: Attributes = c.labels.resolve(labels, (label, given) =>
+        this.warning.warn(
+          `${c.metric.name}:${label}`,
+          'label value outside its closed set recorded as other',
+          {
+            metric: c.metric.name,
+            label,
+            value: String(given).slice(0, 64),
+          },
+        ),
       );
-      series.add(index, value);
+      c.instrument.add(value, attributes);
     } catch (error) {
       this.reportFailure(error);
     }
@@ -229,6 +323,32 @@ export class MetricsService {
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** The counters and up-down counters whose labels are all closed sets. */
+const CLOSED_IDS = [
+  'authLogin',
+  'authFailedLogin',
+  'authTokenRefresh',
+  'authTokenExpired',
+  'contentViews',
+  'activeStreams',
+  'reactions',
+  'favoritesAdded',
+  'favoritesRemoved',
+  'registrations',
+  'paymentTransactions',
+  'paymentAmount',
+  'subscriptionCreated',
+  'profilesCreated',
+  'profileSwitches',
+  'deviceRegistrations',
+  'riskEvents',
+] as const satisfies readonly MetricId[];
+type ClosedId = (typeof CLOSED_IDS)[number];
+
+function describe(metric: MetricDefinition) {
+  return { description: metric.description, unit: metric.unit };
 }
 
 function defaultWarn(message: string, context: Record<string, unknown>): void {

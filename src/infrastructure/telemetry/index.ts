@@ -1,3 +1,3 @@
 export { TelemetryModule, type TelemetryModuleOptions } from './telemetry.module';
 export { getTelemetryRuntime, type TelemetryRuntime } from './telemetry-runtime';
-export { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
+export { startTelemetry, type TelemetryOptions } from './sdk';

@@ -1,63 +1,53 @@
-import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { Resource } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { CatalogueMetricProducer } from '../metrics/catalogue-producer';
-import { MetricStore } from '../metrics/metric-store';
-import { PROCESS_METER_NAME, registerProcessMetrics } from './process-metrics';
-import type { TelemetryConfig } from './telemetry-config';
+import type { ViewOptions } from '@opentelemetry/sdk-metrics';
+import { METRIC_DEFINITIONS } from '../metrics/catalog';
+import { METER_NAME } from '../metrics/meter';
+import { PROCESS_METER_NAME } from './process-metrics';
+import {
+  CATALOGUE_CARDINALITY_LIMIT,
+  cardinalityLimit,
+  DEFAULT_CARDINALITY_LIMIT,
+  metricsReaderKind,
+} from './telemetry-options';
 
-export interface MetricsPipeline {
-  readonly metricStore: MetricStore;
-  readonly prometheus?: PrometheusExporter;
-  shutdown(): Promise<void>;
+/**
+ * The pull reader: the stock PrometheusExporter without its own HTTP server (the app serves its
+ * output at GET /metrics) and without otel_scope_* labels. Undefined in push mode (the SDK builds
+ * the OTLP reader from the standard variables) and with OTEL_METRICS_EXPORTER=none.
+ */
+export function pullReader(): PrometheusExporter | undefined {
+  return metricsReaderKind() === 'prometheus'
+    ? new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true })
+    : undefined;
 }
 
 /**
- * One metric reader (SPEC §2.3): pull — the app serves GET /metrics from the Prometheus reader
- * plus the catalogue store — or push — the catalogue goes by OTLP beside the process metrics.
+ * The views of the MeterProvider: `extra` (a user's, e.g. other histogram buckets) plus one view per
+ * catalogue instrument and one for the process meter, which carry the cardinality limit
+ * (OTEL_METRICS_CARDINALITY_LIMIT, or the defaults). A user view that selects a catalogue
+ * instrument by name replaces the project's view of it (two views would make two streams of one
+ * name) and gets the limit when it sets none.
  */
-export function startMetrics(config: TelemetryConfig, resource: Resource): MetricsPipeline {
-  const metricStore = new MetricStore();
-  if (config.metricsExporter === 'none') return { metricStore, shutdown: async () => undefined };
-  let reader: IMetricReader;
-  let prometheus: PrometheusExporter | undefined;
-  if (config.metricsExporter === 'prometheus') {
-    reader = prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  } else {
-    reader = new PeriodicExportingMetricReader({
-      exporter: otlpMetricExporter(config),
-      metricProducers: [new CatalogueMetricProducer(metricStore)],
-      exportIntervalMillis: config.metricExportIntervalMs,
-      exportTimeoutMillis: Math.min(10_000, config.metricExportIntervalMs),
+export function metricViews(extra: readonly ViewOptions[] = []): ViewOptions[] {
+  const catalogueLimit = cardinalityLimit(CATALOGUE_CARDINALITY_LIMIT);
+  const byInstrument = new Map(extra.filter((v) => v.instrumentName).map((v) => [v.instrumentName, v]));
+  const views: ViewOptions[] = extra.filter((v) => !v.instrumentName || !isCatalogue(v.instrumentName));
+  for (const d of METRIC_DEFINITIONS) {
+    const user = byInstrument.get(d.name);
+    views.push({
+      meterName: METER_NAME,
+      ...user,
+      instrumentName: d.name,
+      aggregationCardinalityLimit: user?.aggregationCardinalityLimit ?? catalogueLimit,
     });
   }
-  const provider = new MeterProvider({
-    resource,
-    readers: [reader],
-    // A flood of new attribute sets folds into one overflow series instead of growing memory.
-    // (The catalogue's own series are bounded by MetricStore: closed sets, route templates.)
-    views: [{ meterName: PROCESS_METER_NAME, aggregationCardinalityLimit: config.cardinalityLimit }],
+  views.push({
+    meterName: PROCESS_METER_NAME,
+    aggregationCardinalityLimit: cardinalityLimit(DEFAULT_CARDINALITY_LIMIT),
   });
-  metrics.setGlobalMeterProvider(provider);
-  const stopProcessMetrics = registerProcessMetrics(provider.getMeter(PROCESS_METER_NAME));
-  return {
-    metricStore,
-    prometheus,
-    async shutdown() {
-      stopProcessMetrics();
-      await provider.shutdown();
-    },
-  };
+  return views;
 }
 
-// Loaded on demand: only one protocol is used, and the gRPC stack is heavy to load.
-/* eslint-disable @typescript-eslint/no-require-imports */
-function otlpMetricExporter(config: TelemetryConfig): PushMetricExporter {
-  const { OTLPMetricExporter } =
-    config.otlpProtocol === 'grpc'
-      ? require('@opentelemetry/exporter-metrics-otlp-grpc')
-      : require('@opentelemetry/exporter-metrics-otlp-proto');
-  return new OTLPMetricExporter();
+function isCatalogue(name: string): boolean {
+  return METRIC_DEFINITIONS.some((d) => d.name === name);
 }
-/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,7 +1,6 @@
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { PrometheusTextSerializer } from '../metrics/prometheus-text';
-import { timingSafeEqual } from 'node:crypto';
 import type { ThrottledWarning } from '../logging/throttled-warning';
+import { MetricsToken } from './metrics-token';
 import type { TelemetryRuntime } from './telemetry-runtime';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -13,41 +12,39 @@ export interface ExpositionResult {
 }
 
 /**
- * Renders the pull reader's metrics in the Prometheus text format, served by the API itself (no
- * second HTTP server), and checks the scrape's bearer token in constant time.
+ * Renders the pull reader's collection — the catalogue, the process metrics, target_info — with the
+ * exporter's stock serializer (configured as the exporter configures it: no timestamps, no
+ * otel_scope_* labels), served by the API itself rather than a second HTTP server.
  */
 export class PrometheusExposition {
-  /** The SDK's own metrics (process, runtime, target_info): a few series, the stock serializer. */
-  private readonly sdkSerializer = new PrometheusSerializer('', false, undefined, false, true);
-  /** The catalogue: up to thousands of series, the scrape-path serializer. */
-  private readonly catalogueSerializer = new PrometheusTextSerializer();
-  private readonly token: Buffer | undefined;
+  private readonly serializer = new PrometheusSerializer('', false, undefined, false, true);
+  private readonly token: MetricsToken;
 
   constructor(
     private readonly runtime: TelemetryRuntime | undefined,
     token: string | undefined,
     private readonly warning: ThrottledWarning,
   ) {
-    this.token = token ? Buffer.from(`Bearer ${token}`) : undefined;
+    this.token = new MetricsToken(token);
   }
 
   authorized(header: string | undefined): boolean {
-    if (!this.token) return true;
-    if (!header) return false;
-    const given = Buffer.from(header);
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
+    return this.token.authorizes(header);
   }
 
   async render(): Promise<ExpositionResult> {
     const reader = this.runtime?.prometheus;
-    if (!this.runtime) return text(503, '# telemetry is off (OTEL_SDK_DISABLED=true or no --require preload)\n');
-    if (!reader) return text(404, '# metrics are pushed over OTLP (OTEL_METRICS_EXPORTER=otlp), not served here\n');
-    const [{ resourceMetrics, errors }, catalogue] = await Promise.all([reader.collect(), this.runtime.metricStore.collect()]);
+    if (!this.runtime)
+      return text(503, '# telemetry is off (OTEL_SDK_DISABLED=true or no --require preload)\n');
+    if (!reader) return text(404, '# metrics are not served here (OTEL_METRICS_EXPORTER is otlp or none)\n');
+    const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) {
       // A failing observable callback skips its own metric; the rest of the scrape is served.
-      this.warning.warn('collect', 'metric collection reported errors', { errors: errors.map(String).slice(0, 5) });
+      this.warning.warn('collect', 'metric collection reported errors', {
+        errors: errors.map(String).slice(0, 5),
+      });
     }
-    return text(200, this.sdkSerializer.serialize(resourceMetrics) + this.catalogueSerializer.serialize(catalogue));
+    return text(200, this.serializer.serialize(resourceMetrics));
   }
 }
 

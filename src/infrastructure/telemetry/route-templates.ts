@@ -16,8 +16,10 @@ interface ExpressAppLike {
  * matches gets UNMATCHED_ROUTE, so random URLs cannot create series.
  */
 export class RouteTemplates {
-  private matchers: Array<{ template: string; methods: Record<string, boolean>; test: MatchFunction<object> }> | undefined;
+  private matchers:
+    Array<{ template: string; methods: Record<string, boolean>; test: MatchFunction<object> }> | undefined;
   private templates: Set<string> | undefined;
+  private readonly wildcardMounts = new Set<string>();
 
   constructor(private readonly app: ExpressAppLike) {}
 
@@ -30,6 +32,15 @@ export class RouteTemplates {
     this.matchers ??= this.collect();
     if (typeof routePath === 'string' && this.templates!.has(routePath)) return routePath;
     return this.resolve(method, url);
+  }
+
+  /**
+   * The templates of the app's handlers, without the bare paths that a wildcard layer is also
+   * mounted on (Nest mounts its body parser on `/api/v1/{*path}` and on `/api/v1`).
+   */
+  handlerTemplates(): readonly string[] {
+    this.matchers ??= this.collect();
+    return [...this.templates!].filter((t) => !this.wildcardMounts.has(t));
   }
 
   resolve(method: string, url: string): string {
@@ -49,7 +60,11 @@ export class RouteTemplates {
     const routes = [];
     for (const layer of stack) {
       const path = layer.route?.path;
-      if (typeof path !== 'string' || path.includes('*')) continue;
+      if (typeof path !== 'string') continue;
+      if (path.includes('*')) {
+        this.wildcardMounts.add(path.replace(/\/?\{?\/?\*.*$/, ''));
+        continue;
+      }
       try {
         routes.push({ template: path, methods: layer.route!.methods, test: match(path, { decode: false }) });
       } catch {

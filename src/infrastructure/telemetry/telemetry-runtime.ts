@@ -1,5 +1,4 @@
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricStore } from '../metrics/metric-store';
 
 /**
  * What the `--require` preload started, handed to the application it preloads. The preload runs
@@ -7,9 +6,7 @@ import type { MetricStore } from '../metrics/metric-store';
  * reads it through TelemetryModule and never writes it.
  */
 export interface TelemetryRuntime {
-  /** Where MetricsService records the catalogue; the metric reader (pull or push) reads it. */
-  readonly metricStore: MetricStore;
-  /** The pull reader of the SDK's own metrics (process, runtime); absent in push mode. */
+  /** The pull reader GET /metrics serializes; absent in push mode and with OTEL_METRICS_EXPORTER=none. */
   readonly prometheus?: PrometheusExporter;
   /** Flushes and stops the SDK; idempotent. */
   shutdown(): Promise<void>;
@@ -17,7 +14,7 @@ export interface TelemetryRuntime {
 
 let current: TelemetryRuntime | undefined;
 
-export function setTelemetryRuntime(runtime: TelemetryRuntime): void {
+export function setTelemetryRuntime(runtime: TelemetryRuntime | undefined): void {
   current = runtime;
 }
 

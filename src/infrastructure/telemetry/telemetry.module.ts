@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottledWarning } from '../logging/throttled-warning';
 import { MetricsService } from '../metrics/metrics.service';
@@ -6,6 +6,7 @@ import { httpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { PrometheusExposition } from './prometheus-exposition';
 import { RouteTemplates } from './route-templates';
+import { OPERATIONAL_PATHS } from './telemetry-options';
 import { getTelemetryRuntime } from './telemetry-runtime';
 
 export interface TelemetryModuleOptions {
@@ -24,8 +25,9 @@ const INSTALLED = Symbol.for('mytelevision.httpMetricsInstalled');
  */
 @Global()
 @Module({})
-export class TelemetryModule {
+export class TelemetryModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(TelemetryModule.name);
+  private readonly routes: RouteTemplates | undefined;
 
   static forRoot(options: TelemetryModuleOptions = {}): DynamicModule {
     return {
@@ -46,15 +48,32 @@ export class TelemetryModule {
     };
   }
 
-  constructor(@Inject(HttpAdapterHost) adapterHost: HttpAdapterHost, @Inject(MetricsService) metrics: MetricsService) {
+  constructor(
+    @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+  ) {
     const app = adapterHost.httpAdapter?.getInstance?.();
     if (!app) {
-      this.logger.warn('no HTTP adapter yet (app not built with NestFactory.create): HTTP metrics are not recorded');
+      this.logger.warn(
+        'no HTTP adapter yet (app not built with NestFactory.create): HTTP metrics are not recorded',
+      );
       return;
     }
+    this.routes = new RouteTemplates(app);
     if (app[INSTALLED]) return;
     app[INSTALLED] = true;
-    app.use(httpMetricsMiddleware(metrics, new RouteTemplates(app)));
+    app.use(httpMetricsMiddleware(metrics, this.routes));
+  }
+
+  /**
+   * Routes are registered by now: every rate-limited route template gets its
+   * mytelevision_rate_limit_hits_total series at 0 before the first 429.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.routes) return;
+    this.metrics.declareRateLimitedEndpoints(
+      this.routes.handlerTemplates().filter((t) => !OPERATIONAL_PATHS.includes(t)),
+    );
   }
 
   /** Nest's shutdown hooks await the SDK flush before the process exits. */

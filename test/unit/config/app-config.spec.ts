@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const SECRET = 'a'.repeat(32);
@@ -28,6 +29,12 @@ describe('loadConfig', () => {
     expect(config.jwt.secret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({}).config.jwt.secret).not.toBe(config.jwt.secret);
     expect(warnings).toEqual([expect.stringContaining('JWT_SECRET is not set')]);
+  });
+
+  it('keeps embedded PostgreSQL in .data/pglite by default, elsewhere or in memory on request', () => {
+    expect(loadConfig({}).config.pgliteDataDir).toBe(join(process.cwd(), '.data', 'pglite'));
+    expect(loadConfig({ PGLITE_DATA_DIR: '/var/lib/mtv' }).config.pgliteDataDir).toBe('/var/lib/mtv');
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory' }).config.pgliteDataDir).toBeUndefined();
   });
 
   it('refuses production without JWT_SECRET and METRICS_TOKEN, naming both in one message', () => {
@@ -94,7 +101,9 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u:p@db/x',
       redisUrl: 'redis://cache:6379',
     });
-    expect(() => loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' })).toThrow(
+    expect(() =>
+      loadConfig({ PORT: 'http', LOGIN_MAX_FAILURES: '0', NODE_ENV: 'staging', BODY_LIMIT: 'lots' }),
+    ).toThrow(
       /NODE_ENV must be development, production or test.*BODY_LIMIT must look like.*PORT must be an integer.*LOGIN_MAX_FAILURES must be an integer/,
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
@@ -103,7 +112,10 @@ describe('loadConfig', () => {
   it('reads the PostgreSQL password from DATABASE_PASSWORD_FILE (compose secret), kept out of the URL', () => {
     const files: Record<string, string> = { '/run/secrets/postgres_password': 'pg-secret\n' };
     const { config } = loadConfig(
-      { DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision', DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password' },
+      {
+        DATABASE_URL: 'postgres://mytelevision@postgres:5432/mytelevision',
+        DATABASE_PASSWORD_FILE: '/run/secrets/postgres_password',
+      },
       (path) => files[path],
     );
     expect(config.databasePassword).toBe('pg-secret');

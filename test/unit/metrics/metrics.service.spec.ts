@@ -1,5 +1,12 @@
-import { METRICS, OTHER, UNMATCHED_ROUTE, type StateGaugeSource } from '@infrastructure/metrics';
-import { MAX_HTTP_SERIES } from '../../../src/infrastructure/metrics/metric-store';
+import {
+  MAX_HTTP_SERIES,
+  METRIC_DEFINITIONS,
+  METRICS,
+  OTHER,
+  prometheusType,
+  UNMATCHED_ROUTE,
+  type StateGaugeSource,
+} from '@infrastructure/metrics';
 import { MetricsHarness } from '../../support/metrics-harness';
 
 describe('MetricsService', () => {
@@ -15,6 +22,25 @@ describe('MetricsService', () => {
     expect(e.family(METRICS.paymentAmount.name).samples).toHaveLength(2);
     expect(e.find(METRICS.profileSwitches.name)?.value).toBe(0);
     expect(e.family(METRICS.activeStreams.name).type).toBe('gauge');
+  });
+
+  it('has one family per catalogue metric once each has been recorded or observed', async () => {
+    h.service.observeState({
+      activeSessions: async () => 1,
+      activeUsers: async () => ({ free: 1, premium: 0 }),
+      premiumSubscribers: async () => 0,
+    });
+    h.service.httpRequestStarted();
+    h.service.recordHttpRequest('GET', '/api/v1/contents', 200, 0.01);
+    h.service.recordRateLimitHit('/api/v1/contents');
+    const e = await h.scrape();
+    expect([...e.families.keys()].sort()).toEqual(METRIC_DEFINITIONS.map((d) => d.name).sort());
+    expect(e.families.size).toBe(24);
+    for (const d of METRIC_DEFINITIONS)
+      expect({ name: d.name, type: e.family(d.name).type }).toEqual({
+        name: d.name,
+        type: prometheusType(d.kind),
+      });
   });
 
   it('implements the agreed methods with their agreed signatures', async () => {
