@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -105,9 +106,9 @@ describe('metrics pushed by OTLP through the Collector', () => {
 
   beforeAll(async () => {
     metrics.observeState({
-      activeSessions: async () => 7,
-      activeUsers: async () => ({ free: 5, premium: 2 }),
-      premiumSubscribers: async () => 2,
+      activeSessions: () => Promise.resolve(7),
+      activeUsers: () => Promise.resolve({ free: 5, premium: 2 }),
+      premiumSubscribers: () => Promise.resolve(2),
     });
     for (let i = 0; i < 3; i++) metrics.httpRequestStarted();
     metrics.recordHttpRequest('GET', CONTENT_ROUTE, 200, 0.042);

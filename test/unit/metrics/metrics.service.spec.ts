@@ -26,9 +26,9 @@ describe('MetricsService', () => {
 
   it('has one family per catalogue metric once each has been recorded or observed', async () => {
     h.service.observeState({
-      activeSessions: async () => 1,
-      activeUsers: async () => ({ free: 1, premium: 0 }),
-      premiumSubscribers: async () => 0,
+      activeSessions: () => Promise.resolve(1),
+      activeUsers: () => Promise.resolve({ free: 1, premium: 0 }),
+      premiumSubscribers: () => Promise.resolve(0),
     });
     h.service.httpRequestStarted();
     h.service.recordHttpRequest('GET', '/api/v1/contents', 200, 0.01);
