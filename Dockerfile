@@ -32,6 +32,6 @@ USER node
 EXPOSE 3000
 # node is the only tool needed: fetch() the liveness probe, exit 1 on any failure or non-2xx.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch((process.env.TLS_CERT_FILE?'https':'http')+'://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The preload starts OpenTelemetry before any application module loads (SPEC decision 2).
 CMD ["node", "--require", "./dist/tracing.js", "dist/main.js"]

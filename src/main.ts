@@ -22,17 +22,26 @@ function configOrExit(): LoadedConfig {
 
 async function bootstrap(): Promise<void> {
   const { config, warnings } = configOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new ApiHttpAdapter(),
+    {
+      bufferLogs: true,
+      ...(config.tls ? { httpsOptions: { cert: config.tls.cert, key: config.tls.key } } : {}),
+    },
+  );
   const logger = app.get(Logger);
   app.useLogger(logger);
   configureApp(app, config);
   for (const warning of warnings) logger.warn(warning, 'Config');
   await app.listen(config.port, config.host);
-  const base = `http://${config.host}:${config.port}`;
+  const base = `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}`;
   logger.log(`MyTelevision API listening on ${base} — metrics at ${base}/metrics`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`MyTelevision API failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `MyTelevision API failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -4,7 +4,8 @@
 # Prometheus, Alertmanager, node_exporter and postgres_exporter are not among them:
 # scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter is Debian's: the Go
 # module proxy does not serve it (README "Versions").
-MTV_DEBIAN_PACKAGES=(postgresql redis-server prometheus-redis-exporter)
+# openssl: the private CA and server certificates (scripts/tls/make-certs.sh).
+MTV_DEBIAN_PACKAGES=(postgresql redis-server openssl prometheus-redis-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p

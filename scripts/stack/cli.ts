@@ -4,7 +4,8 @@
  *
  *   up [--port-offset N]     start what is not running, wait for every Prometheus target, print URLs
  *   down [--purge]           stop every process started, by pid; --purge also deletes the data dir
- *   status                   each component: running / starting / crashed / stopped, pid, memory
+ *   status [--json]          each component: running / starting / crashed / stopped, pid, memory;
+ *                            --json: one document (components, endpoints, CA and credential files)
  *   logs [component] [-f] [-n N]   last lines of one log or of all; -f follows
  *   alerts                   notifications received by the local mail catcher and Slack receiver
  */
@@ -16,10 +17,11 @@ import { treeRssBytes, mib } from './memory.ts';
 import { readNotifications } from './notification-sinks.ts';
 import { resolvePorts } from './ports.ts';
 import { readState, Stack } from './stack.ts';
+import { statusDocument } from './status-json.ts';
 import { isRecordedProcessAlive } from './daemon.ts';
 
 const USAGE =
-  'usage: npm run stack -- up [--port-offset N] | down [--purge] | status | logs [component] [-f] [-n N] | alerts';
+  'usage: npm run stack -- up [--port-offset N] | down [--purge] | status [--json] | logs [component] [-f] [-n N] | alerts';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -49,25 +51,47 @@ async function up(stack: Stack): Promise<void> {
 
 function printUrls(stack: Stack): void {
   const p = stack.ports;
+  const secret = (name: string) => join(stack.layout.secrets, name);
   const rows: [string, string][] = [
     [
-      'API',
-      `http://127.0.0.1:${p.api}  (metrics: /metrics with the bearer token in ${join(stack.layout.secrets, 'metrics_token')})`,
+      'CA certificate',
+      `${stack.tls.caFile}  (every endpoint below is HTTPS/TLS signed by it: curl --cacert)`,
     ],
-    ['Prometheus', `http://127.0.0.1:${p.prometheus}  (targets: /targets, alerts: /alerts)`],
-    ['Alertmanager', `http://127.0.0.1:${p.alertmanager}`],
+    [
+      'Credentials',
+      `${stack.layout.secrets}/  (one file per secret; npm run stack -- status --json lists them per endpoint)`,
+    ],
+    [
+      'API',
+      `https://127.0.0.1:${p.api}  (metrics: /metrics with the bearer token in ${secret('metrics_token')})`,
+    ],
+    [
+      'Prometheus',
+      `https://127.0.0.1:${p.prometheus}  (user prometheus, password in ${secret('prometheus_basic_auth_password')}; /targets, /alerts)`,
+    ],
+    [
+      'Alertmanager',
+      `https://127.0.0.1:${p.alertmanager}  (user prometheus, password in ${secret('alertmanager_basic_auth_password')})`,
+    ],
+    [
+      'Exporters',
+      `node https://127.0.0.1:${p.nodeExporter}, postgres https://127.0.0.1:${p.postgresExporter} (user prometheus, password in ${secret('exporters_basic_auth_password')}); redis https://127.0.0.1:${p.redisExporter} (no auth: Debian's 1.45)`,
+    ],
     [
       'Collector',
-      `OTLP grpc 127.0.0.1:${p.otlpGrpc}, http http://127.0.0.1:${p.otlpHttp}; metrics http://127.0.0.1:${p.collectorPrometheus}/metrics`,
+      `OTLP grpc 127.0.0.1:${p.otlpGrpc} (TLS), http https://127.0.0.1:${p.otlpHttp}; metrics https://127.0.0.1:${p.collectorPrometheus}/metrics; own telemetry http://127.0.0.1:${p.collectorMetrics}/metrics (no TLS option)`,
     ],
     [
       'PostgreSQL',
-      `postgres://mytelevision@127.0.0.1:${p.postgres}/mytelevision  (password in ${join(stack.layout.secrets, 'postgres_password')})`,
+      `postgres://mytelevision@127.0.0.1:${p.postgres}/mytelevision?sslmode=verify-full  (password in ${secret('postgres_password')}; read-only: mytelevision_readonly, ${secret('postgres_readonly_password')})`,
     ],
-    ['Redis', `redis://127.0.0.1:${p.redis}`],
+    [
+      'Redis',
+      `redis://mytelevision-api@127.0.0.1:${p.redis}  (password in ${secret('redis_api_password')}; read-only user readonly: ${secret('redis_readonly_password')})`,
+    ],
     [
       'Mail + Slack sinks',
-      `smtp 127.0.0.1:${p.smtp}, webhook http://127.0.0.1:${p.webhook}  (npm run stack -- alerts; files in ${stack.layout.notifications})`,
+      `smtp 127.0.0.1:${p.smtp} (STARTTLS), webhook https://127.0.0.1:${p.webhook}  (npm run stack -- alerts; files in ${stack.layout.notifications})`,
     ],
     ['Traces', stack.layout.tracesFile],
     ['Logs', `${stack.layout.logs}  (npm run stack -- logs [component])`],
@@ -82,6 +106,9 @@ function printUrls(stack: Stack): void {
       'not built on this host: job cadvisor has no native target (scripts/stack/README.md)',
     ]);
   for (const [name, url] of rows) console.log(`  ${name.padEnd(20)} ${url}`);
+  console.log(
+    `\n  e.g.  curl --cacert ${stack.tls.caFile} -u "prometheus:$(cat ${secret('prometheus_basic_auth_password')})" https://127.0.0.1:${p.prometheus}/api/v1/targets`,
+  );
 }
 
 async function status(stack: Stack): Promise<number> {
@@ -152,6 +179,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status':
+      if (args.includes('--json')) {
+        const stack = openStack(root, args);
+        const document = await statusDocument(stack);
+        console.log(JSON.stringify(document, null, 2));
+        return document.components.some((c) => c.state === 'crashed' || c.state === 'starting') ? 1 : 0;
+      }
       return status(openStack(root, args));
     case 'logs':
       await logs(openStack(root, args), args);

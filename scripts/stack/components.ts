@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSecrets, type StackLayout } from './layout.ts';
+import { ensureSecrets, type CredentialFile, type StackLayout, type StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 import {
   createDatabase,
+  createReadOnlyRoles,
   initPostgres,
+  installServerTls,
   postgresCommand,
   postgresReady,
   type PostgresCluster,
@@ -13,6 +15,8 @@ import {
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
 import { cacheDir, goToolPath, prometheusUiDir, version } from '../lib/versions.ts';
+import { ensureTls, type StackTls } from './tls.ts';
+import { renderWebConfigs } from './web-config.ts';
 
 /**
  * Every process of the native stack: how to prepare its files, start it, and tell it is ready.
@@ -34,10 +38,30 @@ export interface StackOptions {
   readonly fastDurability?: boolean;
 }
 
+/** How a client authenticates to an endpoint: file paths only, never the secret itself. */
+export type EndpointCredentials =
+  | { readonly type: 'basic'; readonly username: string; readonly passwordFile: string }
+  | { readonly type: 'bearer'; readonly tokenFile: string }
+  /** Redis ACL user / PostgreSQL role with a password. */
+  | { readonly type: 'password'; readonly username: string; readonly passwordFile: string }
+  | { readonly type: 'none'; readonly reason: string };
+
+/** One address a component serves (`status --json`). */
+export interface Endpoint {
+  /** Stable key within the component: web, metrics, otlp-grpc, otlp-http, health, smtp, webhook… */
+  readonly name: string;
+  readonly url: string;
+  /** true: TLS with the stack's CA (ca.crt) only. */
+  readonly tls: boolean;
+  readonly credentials: EndpointCredentials;
+}
+
 export interface Component {
   readonly name: string;
   /** The URL printed by `up` (what a human opens), if any. */
   readonly url?: string;
+  /** Every address it serves, with what a client needs to reach it. */
+  readonly endpoints: readonly Endpoint[];
   /** Creates files it needs; may render configs. Runs before every start. */
   prepare?(): void;
   command(): { command: string; args: string[]; env?: Record<string, string>; cwd?: string };
@@ -81,41 +105,119 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-const local = (port: number, path = '') => `http://127.0.0.1:${port}${path}`;
+const local = (port: number, path = '') => `https://127.0.0.1:${port}${path}`;
+
+/** User `prometheus` of every basic-auth web config (Prometheus, Alertmanager, exporters). */
+export const BASIC_AUTH_USER = 'prometheus';
+export const REDIS_API_USER = 'mytelevision-api';
+export const REDIS_READONLY_USER = 'readonly';
 
 export function stackComponents(options: StackOptions, layout: StackLayout): Component[] {
   const { ports, root } = options;
   const secrets = ensureSecrets(layout, ports.webhook);
+  const tls: StackTls = ensureTls(root, layout);
+  renderWebConfigs(root, layout, secrets);
   const cluster: PostgresCluster = {
     dir: layout.postgres,
     user: DATABASE_USER,
     password: secrets.postgresPassword,
   };
-  const databaseUrl = `postgres://${DATABASE_USER}:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${ports.postgres}/${DATABASE}`;
+  // verify-full: TLS, and the server's certificate must be the CA's for 127.0.0.1.
+  const pgTls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}`;
   const cadvisor = cadvisorBinary(root);
   const node = process.execPath;
+  const web = (name: string) => join(layout.web, name);
+  const ca = () => readFileSync(tls.caFile);
+  const basic = (secret: CredentialFile): EndpointCredentials => ({
+    type: 'basic',
+    username: BASIC_AUTH_USER,
+    passwordFile: secrets.file(secret),
+  });
+  const basicAuth = (secret: CredentialFile) => ({ user: BASIC_AUTH_USER, password: secrets.read(secret) });
+  const exporterCredentials = basic('exporters_basic_auth_password');
 
   const components: Component[] = [
     {
       name: 'postgres',
-      prepare: () => initPostgres(cluster),
+      endpoints: [
+        {
+          name: 'sql',
+          url: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
+          tls: true,
+          credentials: {
+            type: 'password',
+            username: DATABASE_USER,
+            passwordFile: join(layout.secrets, 'postgres_password'),
+          },
+        },
+        {
+          name: 'sql-readonly',
+          url: `postgres://mytelevision_readonly@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
+          tls: true,
+          credentials: {
+            type: 'password',
+            username: 'mytelevision_readonly',
+            passwordFile: secrets.file('postgres_readonly_password'),
+          },
+        },
+      ],
+      prepare: () => {
+        initPostgres(cluster);
+        installServerTls(cluster, tls, join(root, 'monitoring', 'postgres', 'pg_hba.conf'));
+      },
       command: () => {
         const [command, args] = postgresCommand(cluster, {
           port: ports.postgres,
           unsafeFast: options.fastDurability,
           maxConnections: 100,
+          tls: true,
         });
         return { command, args, cwd: '/' };
       },
       ready: () => Promise.resolve(postgresReady(ports.postgres)),
-      afterReady: () => createDatabase(cluster, ports.postgres, DATABASE),
+      afterReady: () => {
+        createDatabase(cluster, ports.postgres, DATABASE, tls.caFile);
+        createReadOnlyRoles(
+          cluster,
+          ports.postgres,
+          DATABASE,
+          tls.caFile,
+          join(root, 'monitoring', 'postgres', 'roles.sql'),
+          {
+            POSTGRES_READONLY_PASSWORD_FILE: secrets.file('postgres_readonly_password'),
+            POSTGRES_EXPORTER_PASSWORD_FILE: secrets.file('postgres_exporter_password'),
+          },
+        );
+      },
       // Fast shutdown: rolls back open transactions, then a clean checkpoint.
       stopSignal: 'SIGINT',
     },
     {
       name: 'redis',
+      endpoints: [
+        {
+          name: 'redis',
+          url: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
+          tls: false,
+          credentials: {
+            type: 'password',
+            username: REDIS_API_USER,
+            passwordFile: secrets.file('redis_api_password'),
+          },
+        },
+        {
+          name: 'redis-readonly',
+          url: `redis://${REDIS_READONLY_USER}@127.0.0.1:${ports.redis}`,
+          tls: false,
+          credentials: {
+            type: 'password',
+            username: REDIS_READONLY_USER,
+            passwordFile: secrets.file('redis_readonly_password'),
+          },
+        },
+      ],
       prepare: () => mkdirSync(layout.redis, { recursive: true }),
-      // Redis's default snapshot rules; no config file.
+      // Redis's default snapshot rules; users from the rendered ACL file (the default user is off).
       command: () => ({
         command: 'redis-server',
         args: [
@@ -129,39 +231,80 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           'no',
           '--protected-mode',
           'yes',
+          '--aclfile',
+          web('redis-users.acl'),
         ],
       }),
-      ready: () => redisPing(ports.redis),
+      ready: () => redisPing(ports.redis, REDIS_READONLY_USER, secrets.read('redis_readonly_password')),
     },
     {
       name: 'node-exporter',
+      endpoints: [
+        {
+          name: 'metrics',
+          url: local(ports.nodeExporter, '/metrics'),
+          tls: true,
+          credentials: exporterCredentials,
+        },
+      ],
       command: () => ({
         command: goToolPath(root, 'node_exporter'),
         args: [
           `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+          `--web.config.file=${web('exporters.yml')}`,
           // As in compose: pseudo and container filesystems are not the host's disks.
           '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
         ],
       }),
-      ready: () => httpOk(local(ports.nodeExporter, '/metrics')),
+      ready: () =>
+        httpOk(local(ports.nodeExporter, '/metrics'), {
+          ca: ca(),
+          basicAuth: basicAuth('exporters_basic_auth_password'),
+        }),
     },
     {
       name: 'postgres-exporter',
-      // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address.
+      endpoints: [
+        {
+          name: 'metrics',
+          url: local(ports.postgresExporter, '/metrics'),
+          tls: true,
+          credentials: exporterCredentials,
+        },
+      ],
+      // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address:
+      // the pg_monitor role over TLS, not the application's owner.
       command: () => ({
         command: goToolPath(root, 'postgres_exporter'),
-        args: [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
+        args: [
+          `--web.listen-address=127.0.0.1:${ports.postgresExporter}`,
+          `--web.config.file=${web('exporters.yml')}`,
+        ],
         env: {
-          DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=disable`,
-          DATA_SOURCE_USER: DATABASE_USER,
-          DATA_SOURCE_PASS_FILE: join(layout.secrets, 'postgres_password'),
+          DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full&sslrootcert=${tls.caFile}`,
+          DATA_SOURCE_USER: 'postgres_exporter',
+          DATA_SOURCE_PASS_FILE: secrets.file('postgres_exporter_password'),
         },
       }),
-      ready: () => httpOk(local(ports.postgresExporter, '/metrics')),
+      ready: () =>
+        httpOk(local(ports.postgresExporter, '/metrics'), {
+          ca: ca(),
+          basicAuth: basicAuth('exporters_basic_auth_password'),
+        }),
     },
     {
       name: 'redis-exporter',
+      endpoints: [
+        {
+          name: 'metrics',
+          url: local(ports.redisExporter, '/metrics'),
+          tls: true,
+          // Debian's redis-exporter (1.45) has TLS flags but no authentication option.
+          credentials: { type: 'none', reason: 'redis_exporter 1.45 (Debian) has no authentication option' },
+        },
+      ],
       // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
+      // The read-only ACL user; REDIS_USER/REDIS_PASSWORD as in compose.
       command: () => ({
         command: 'prometheus-redis-exporter',
         args: [
@@ -169,21 +312,34 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           `redis://127.0.0.1:${ports.redis}`,
           '-web.listen-address',
           `127.0.0.1:${ports.redisExporter}`,
+          '-tls-server-cert-file',
+          tls.certFile,
+          '-tls-server-key-file',
+          tls.keyFile,
         ],
+        env: { REDIS_USER: REDIS_READONLY_USER, REDIS_PASSWORD: secrets.read('redis_readonly_password') },
       }),
-      ready: () => httpOk(local(ports.redisExporter, '/metrics')),
+      ready: () => httpOk(local(ports.redisExporter, '/metrics'), { ca: ca() }),
     },
   ];
 
   if (cadvisor) {
     components.push({
       name: 'cadvisor',
-      url: local(ports.cadvisor),
+      url: `http://127.0.0.1:${ports.cadvisor}`,
+      endpoints: [
+        {
+          name: 'metrics',
+          url: `http://127.0.0.1:${ports.cadvisor}/metrics`,
+          tls: false,
+          credentials: { type: 'none', reason: 'cAdvisor serves no TLS' },
+        },
+      ],
       command: () => ({
         command: cadvisor,
         args: [`-listen_ip=127.0.0.1`, `-port=${ports.cadvisor}`, '-logtostderr', '-docker_only=false'],
       }),
-      ready: () => httpOk(local(ports.cadvisor, '/healthz')),
+      ready: () => httpOk(`http://127.0.0.1:${ports.cadvisor}/healthz`),
     });
   }
 
@@ -191,6 +347,50 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
     {
       name: 'otel-collector',
       url: local(ports.collectorPrometheus, '/metrics'),
+      endpoints: [
+        {
+          name: 'otlp-grpc',
+          url: local(ports.otlpGrpc),
+          tls: true,
+          credentials: {
+            type: 'none',
+            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
+          },
+        },
+        {
+          name: 'otlp-http',
+          url: local(ports.otlpHttp),
+          tls: true,
+          credentials: {
+            type: 'none',
+            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
+          },
+        },
+        {
+          name: 'metrics',
+          url: local(ports.collectorPrometheus, '/metrics'),
+          tls: true,
+          credentials: {
+            type: 'none',
+            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
+          },
+        },
+        {
+          name: 'internal-metrics',
+          url: `http://127.0.0.1:${ports.collectorMetrics}/metrics`,
+          tls: false,
+          credentials: {
+            type: 'none',
+            reason: "the Collector's own-telemetry pull reader has no TLS option",
+          },
+        },
+        {
+          name: 'health',
+          url: local(ports.collectorHealth, '/'),
+          tls: true,
+          credentials: { type: 'none', reason: 'health only' },
+        },
+      ],
       prepare: () => mkdirSync(layout.collector, { recursive: true }),
       command: () => ({
         command: collectorBinary(root),
@@ -209,15 +409,34 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           OTELCOL_PROMETHEUS_PORT: String(ports.collectorPrometheus),
           OTELCOL_METRICS_PORT: String(ports.collectorMetrics),
           OTELCOL_HEALTH_PORT: String(ports.collectorHealth),
+          OTELCOL_TLS_CERT_FILE: tls.certFile,
+          OTELCOL_TLS_KEY_FILE: tls.keyFile,
           OTELCOL_TRACES_FILE: layout.tracesFile,
           ...options.collectorEnv,
         },
       }),
-      ready: () => httpOk(local(ports.collectorHealth, '/')),
+      ready: () => httpOk(local(ports.collectorHealth, '/'), { ca: ca() }),
     },
     {
       name: 'notification-sinks',
-      url: `smtp://127.0.0.1:${ports.smtp} + ${local(ports.webhook)} → ${layout.notifications}`,
+      url: `smtp://127.0.0.1:${ports.smtp} (STARTTLS) + ${local(ports.webhook)} → ${layout.notifications}`,
+      endpoints: [
+        {
+          name: 'smtp',
+          url: `smtp://127.0.0.1:${ports.smtp}`,
+          tls: true,
+          credentials: { type: 'none', reason: 'local mail catcher (STARTTLS, no auth)' },
+        },
+        {
+          name: 'webhook',
+          url: local(ports.webhook),
+          tls: true,
+          credentials: {
+            type: 'none',
+            reason: 'local Slack-compatible receiver (the URL is the secret, as with Slack)',
+          },
+        },
+      ],
       command: () => ({
         command: node,
         args: [
@@ -229,6 +448,10 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           String(ports.smtp),
           '--webhook-port',
           String(ports.webhook),
+          '--tls-cert',
+          tls.certFile,
+          '--tls-key',
+          tls.keyFile,
         ],
         cwd: root,
       }),
@@ -237,6 +460,14 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
     {
       name: 'alertmanager',
       url: local(ports.alertmanager),
+      endpoints: [
+        {
+          name: 'web',
+          url: local(ports.alertmanager),
+          tls: true,
+          credentials: basic('alertmanager_basic_auth_password'),
+        },
+      ],
       prepare: () => {
         mkdirSync(join(layout.alertmanager, 'data'), { recursive: true });
         renderAlertmanagerConfig(options, layout, secrets);
@@ -248,15 +479,38 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           `--storage.path=${join(layout.alertmanager, 'data')}`,
           `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
           `--web.external-url=${local(ports.alertmanager)}`,
-          // Single instance: no gossip port (as in compose).
+          `--web.config.file=${web('alertmanager.yml')}`,
+          // Gossip over mutual TLS once peers are added; single instance: no gossip port (as in compose).
+          `--cluster.tls-config=${web('alertmanager-cluster.yml')}`,
           '--cluster.listen-address=',
         ],
+        // Its notifications (SMTP STARTTLS, Slack webhook) verify the local sinks' certificate: Go
+        // reads extra roots from SSL_CERT_FILE (the system's certificate directory still applies).
+        env: { SSL_CERT_FILE: tls.caFile },
       }),
-      ready: () => httpOk(local(ports.alertmanager, '/-/ready')),
+      ready: () =>
+        httpOk(local(ports.alertmanager, '/-/ready'), {
+          ca: ca(),
+          basicAuth: basicAuth('alertmanager_basic_auth_password'),
+        }),
     },
     {
       name: 'api',
       url: local(ports.api),
+      endpoints: [
+        {
+          name: 'web',
+          url: local(ports.api),
+          tls: true,
+          credentials: { type: 'none', reason: 'public routes; others want a JWT from /api/v1/auth/login' },
+        },
+        {
+          name: 'metrics',
+          url: local(ports.api, '/metrics'),
+          tls: true,
+          credentials: { type: 'bearer', tokenFile: secrets.metricsTokenFile },
+        },
+      ],
       command: () => ({
         command: node,
         args: ['--require', './dist/tracing.js', 'dist/main.js'],
@@ -265,8 +519,12 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           NODE_ENV: 'production',
           HOST: '127.0.0.1',
           PORT: String(ports.api),
-          DATABASE_URL: databaseUrl,
-          REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+          TLS_CERT_FILE: tls.certFile,
+          TLS_KEY_FILE: tls.keyFile,
+          DATABASE_URL: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?${pgTls}`,
+          DATABASE_PASSWORD_FILE: join(layout.secrets, 'postgres_password'),
+          REDIS_URL: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
+          REDIS_PASSWORD_FILE: secrets.file('redis_api_password'),
           JWT_SECRET_FILE: secrets.jwtSecretFile,
           METRICS_TOKEN_FILE: secrets.metricsTokenFile,
           // Production mode requires a named gateway; the developer stack deliberately takes no money
@@ -274,22 +532,35 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           PAYMENT_GATEWAY: 'sandbox',
           OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          // The Collector's certificate is the stack CA's: the standard OTLP variable (gRPC exporter)
+          // and Node's extra CA file (the HTTP exporter uses Node's default trust store).
+          OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caFile,
+          NODE_EXTRA_CA_CERTS: tls.caFile,
           DEPLOYMENT_ENVIRONMENT: 'native-stack',
           ...options.apiEnv,
         },
       }),
-      ready: () => httpOk(local(ports.api, '/health/ready')),
+      ready: () => httpOk(local(ports.api, '/health/ready'), { ca: ca() }),
     },
     {
       name: 'prometheus',
       url: local(ports.prometheus),
+      endpoints: [
+        {
+          name: 'web',
+          url: local(ports.prometheus),
+          tls: true,
+          credentials: basic('prometheus_basic_auth_password'),
+        },
+      ],
       prepare: () => {
         preparePrometheusRunDir({
           root,
           dir: layout.prometheus,
           ports,
           cadvisor: cadvisor !== undefined,
-          metricsToken: secrets.metricsToken,
+          secrets,
+          tlsDir: layout.tls,
           intervals: options.prometheus ?? {},
         });
       },
@@ -303,26 +574,28 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           '--storage.tsdb.retention.time=30d',
           `--web.listen-address=127.0.0.1:${ports.prometheus}`,
           `--web.external-url=${local(ports.prometheus)}`,
+          `--web.config.file=${web('prometheus.yml')}`,
         ],
       }),
-      ready: () => httpOk(local(ports.prometheus, '/-/ready')),
+      ready: () =>
+        httpOk(local(ports.prometheus, '/-/ready'), {
+          ca: ca(),
+          basicAuth: basicAuth('prometheus_basic_auth_password'),
+        }),
     },
   );
   return components;
 }
 
 /** alertmanager.yml from the shipped template: SMTP and Slack point at the local sinks. */
-function renderAlertmanagerConfig(
-  options: StackOptions,
-  layout: StackLayout,
-  secrets: ReturnType<typeof ensureSecrets>,
-): void {
+function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, secrets: StackSecrets): void {
   const team = (name: string) => `${name}@mytelevision.local`;
   const env: Record<string, string> = {
     ...baseEnv(),
     SMTP_HOST: `127.0.0.1:${options.ports.smtp}`,
     SMTP_FROM: 'alertmanager@mytelevision.local',
-    SMTP_REQUIRE_TLS: 'false',
+    // The local mail catcher offers STARTTLS with the stack's certificate (trusted through SSL_CERT_FILE).
+    SMTP_REQUIRE_TLS: 'true',
     SMTP_PASSWORD_FILE: secrets.smtpPasswordFile,
     SLACK_WEBHOOK_URL_FILE: secrets.slackWebhookUrlFile,
     ALERT_EMAIL_CRITICAL: team('critical-alerts'),

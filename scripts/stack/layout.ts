@@ -8,7 +8,12 @@ import { join } from 'node:path';
  *   state.json               ports, options and the pid of every component started
  *   logs/<component>.log     one log per component (stdout + stderr)
  *   secrets/                 generated once: postgres_password, jwt_secret, metrics_token,
- *                            smtp_password (empty: the local sink has no auth), slack_webhook_url
+ *                            smtp_password (empty: the local sink has no auth), slack_webhook_url,
+ *                            the basic-auth passwords and the Redis/PostgreSQL read-only passwords
+ *                            (CREDENTIAL_FILES below)
+ *   tls/                     the private CA and the server certificate (scripts/tls/make-certs.sh)
+ *   web/                     web configs rendered from the repository's templates (bcrypt hashes),
+ *                            next to links to tls/server.crt|key (the templates name them relatively)
  *   postgres/data            PostgreSQL cluster (owned by the postgres user when run as root)
  *   redis/                   Redis snapshots
  *   prometheus/              run dir: prometheus.yml + rules -> the repository's (symlinks, or a
@@ -24,6 +29,8 @@ export interface StackLayout {
   readonly stateFile: string;
   readonly logs: string;
   readonly secrets: string;
+  readonly tls: string;
+  readonly web: string;
   readonly postgres: string;
   readonly redis: string;
   readonly prometheus: string;
@@ -39,6 +46,8 @@ export function stackLayout(dataDir: string): StackLayout {
     stateFile: join(dataDir, 'state.json'),
     logs: join(dataDir, 'logs'),
     secrets: join(dataDir, 'secrets'),
+    tls: join(dataDir, 'tls'),
+    web: join(dataDir, 'web'),
     postgres: join(dataDir, 'postgres'),
     redis: join(dataDir, 'redis'),
     prometheus: join(dataDir, 'prometheus'),
@@ -64,7 +73,29 @@ export interface StackSecrets {
   readonly metricsTokenFile: string;
   readonly smtpPasswordFile: string;
   readonly slackWebhookUrlFile: string;
+  /** Path of each credential file (CREDENTIAL_FILES), by its file name. */
+  readonly file: (name: CredentialFile) => string;
+  readonly read: (name: CredentialFile) => string;
 }
+
+/**
+ * Passwords generated once beside the others, with the same file names as the compose secrets
+ * (monitoring/secrets/README.md): what each endpoint's users authenticate with.
+ */
+export const CREDENTIAL_FILES = [
+  // user `prometheus` of Prometheus's and Alertmanager's web configs.
+  'prometheus_basic_auth_password',
+  'alertmanager_basic_auth_password',
+  // user `prometheus` of the exporters' web config (node, postgres) and of the Collector's endpoints.
+  'exporters_basic_auth_password',
+  // Redis ACL users: the API's, and the read-only one of redis-exporter and Grafana.
+  'redis_api_password',
+  'redis_readonly_password',
+  // PostgreSQL roles: read-only (Grafana), pg_monitor (postgres-exporter).
+  'postgres_readonly_password',
+  'postgres_exporter_password',
+] as const;
+export type CredentialFile = (typeof CREDENTIAL_FILES)[number];
 
 /** Generates the stack's secrets once (kept across `down`, removed by `down --purge`). */
 export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSecrets {
@@ -75,8 +106,9 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
   ensureSecret(file('jwt_secret'), random);
   const metricsToken = ensureSecret(file('metrics_token'), random);
   ensureSecret(file('smtp_password'), () => '');
+  for (const name of CREDENTIAL_FILES) ensureSecret(file(name), random);
   // The Slack webhook is the local receiver: its URL follows the port, so it is rewritten each time.
-  writeFileSync(file('slack_webhook_url'), `http://127.0.0.1:${webhookPort}/services/mytelevision/alerts`, {
+  writeFileSync(file('slack_webhook_url'), `https://127.0.0.1:${webhookPort}/services/mytelevision/alerts`, {
     mode: 0o600,
   });
   return {
@@ -86,5 +118,7 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
     metricsTokenFile: file('metrics_token'),
     smtpPasswordFile: file('smtp_password'),
     slackWebhookUrlFile: file('slack_webhook_url'),
+    file: (name: CredentialFile) => file(name),
+    read: (name: CredentialFile) => readFileSync(file(name), 'utf8'),
   };
 }

@@ -2,21 +2,24 @@
  * Local stand-ins for the two places Alertmanager delivers to (e-mail and Slack), so that the native
  * stack and the end-to-end tests can see every notification without any outside service:
  *
- *  - an SMTP server (smtp-server) that accepts plain SMTP without auth or TLS — Alertmanager rendered
- *    with `SMTP_REQUIRE_TLS=false` — and writes each message, parsed by mailparser, to
- *    `<dir>/email/<timestamp>-<n>.json`;
- *  - a Slack-compatible webhook (node:http): POST to any path answers `200 ok` like Slack does and
- *    writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
+ *  - an SMTP server (smtp-server) without auth that, given a certificate (`tls`), offers STARTTLS and
+ *    refuses mail before it (Alertmanager renders `smtp_require_tls: true`), and writes each message,
+ *    parsed by mailparser, to `<dir>/email/<timestamp>-<n>.json`;
+ *  - a Slack-compatible webhook (node:https with `tls`, else node:http): POST to any path answers
+ *    `200 ok` like Slack does and writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
  *
  * Files are written atomically (temp file + rename), so a reader never sees half a message.
  * Loopback only by default. Run directly it is a small daemon:
  *
  *   node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H]
+ *        [--tls-cert server.crt --tls-key server.key]
  *
  * Erasable TypeScript only: Node runs it through type stripping, jest through swc.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -65,6 +68,8 @@ export interface NotificationSinksOptions {
   readonly dir: string;
   /** Called with one line per problem (bad body, parse failure); default: stderr. */
   readonly log?: (line: string) => void;
+  /** PEM certificate and key: the webhook serves HTTPS and SMTP requires STARTTLS. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 export interface NotificationSinks {
@@ -114,14 +119,27 @@ async function startSmtp(
   spool: JsonSpool,
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
+  tls: NotificationSinksOptions['tls'],
 ) {
   const server = new SMTPServer({
-    // Loopback test sink: no TLS (Alertmanager runs with smtp_require_tls: false) and no AUTH
-    // advertised, so a client with or without credentials delivers straight away.
+    // Loopback sink: no AUTH advertised, so a client with or without credentials delivers. With a
+    // certificate, STARTTLS is offered and MAIL FROM before it is refused (as a TLS-only relay does).
     secure: false,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    hideSTARTTLS: true,
+    ...(tls
+      ? { key: tls.key, cert: tls.cert, disabledCommands: ['AUTH'] }
+      : { disabledCommands: ['AUTH', 'STARTTLS'], hideSTARTTLS: true }),
     authOptional: true,
+    onMailFrom(
+      _address: SMTPServerAddress,
+      session: SMTPServerSession,
+      callback: (err?: Error | null) => void,
+    ) {
+      if (tls && !session.secure)
+        return callback(
+          Object.assign(new Error('Must issue a STARTTLS command first'), { responseCode: 530 }),
+        );
+      callback();
+    },
     disableReverseLookup: true,
     size: MAX_EMAIL_BYTES,
     logger: false,
@@ -237,8 +255,12 @@ async function startWebhook(
   spool: JsonSpool,
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
+  tls: NotificationSinksOptions['tls'],
 ) {
-  const server: Server = createServer((req, res) => track(handleWebhook(req, res, spool, log)));
+  const handler = (req: IncomingMessage, res: ServerResponse) => track(handleWebhook(req, res, spool, log));
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
+    : createServer(handler);
   // Bounded time for a client to send its request, so a stalled one cannot hold stop().
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
@@ -272,10 +294,10 @@ export async function startNotificationSinks(options: NotificationSinksOptions):
     p.finally(() => pending.delete(p)).catch(() => undefined);
   };
 
-  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track);
+  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track, options.tls);
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   try {
-    webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track);
+    webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track, options.tls);
   } catch (error) {
     await smtp.close();
     throw error;
@@ -331,16 +353,20 @@ interface CliOptions {
   host: string;
   smtpPort: number;
   webhookPort: number;
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 function parseCli(argv: readonly string[]): CliOptions {
   const usage =
-    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H]';
+    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--tls-cert F --tls-key F]';
   const values: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
-    if (!['--dir', '--host', '--smtp-port', '--webhook-port'].includes(key) || value === undefined) {
+    if (
+      !['--dir', '--host', '--smtp-port', '--webhook-port', '--tls-cert', '--tls-key'].includes(key) ||
+      value === undefined
+    ) {
       throw new Error(`${usage}\n(unexpected argument ${JSON.stringify(key)})`);
     }
     values[key] = value;
@@ -352,7 +378,12 @@ function parseCli(argv: readonly string[]): CliOptions {
     return n;
   };
   if (!values['--dir']) throw new Error(usage);
+  if (!values['--tls-cert'] !== !values['--tls-key'])
+    throw new Error(`--tls-cert and --tls-key go together\n${usage}`);
   return {
+    ...(values['--tls-cert']
+      ? { tls: { cert: readFileSync(values['--tls-cert']), key: readFileSync(values['--tls-key']) } }
+      : {}),
     dir: values['--dir'],
     host: values['--host'] ?? '127.0.0.1',
     smtpPort: port('--smtp-port'),
@@ -372,7 +403,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const sinks = await startNotificationSinks(options);
   // One line, parsed by the stack's process supervisor and by tests.
   process.stdout.write(
-    `notification-sinks: smtp ${sinks.host}:${sinks.smtpPort} webhook http://${sinks.host}:${sinks.webhookPort} dir ${options.dir}\n`,
+    `notification-sinks: smtp ${sinks.host}:${sinks.smtpPort}${options.tls ? ' (STARTTLS)' : ''} webhook ${options.tls ? 'https' : 'http'}://${sinks.host}:${sinks.webhookPort} dir ${options.dir}\n`,
   );
   const shutdown = (signal: string) => {
     process.stdout.write(`notification-sinks: ${signal}, closing\n`);

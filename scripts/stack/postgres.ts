@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -89,6 +98,33 @@ export interface PostgresServerOptions {
   /** Durability settings off: fine for throw-away test servers, not for the developer stack. */
   readonly unsafeFast?: boolean;
   readonly maxConnections?: number;
+  /** Serve TLS with the files installServerTls put in the cluster dir, and its pg_hba.conf. */
+  readonly tls?: boolean;
+}
+
+/**
+ * Copies the server certificate, its key and the hba file into the cluster dir, owned by the server
+ * user (PostgreSQL refuses a key another user can read), so that `tls: true` can use them.
+ */
+export function installServerTls(
+  cluster: PostgresCluster,
+  tls: { readonly certFile: string; readonly keyFile: string },
+  hbaFile: string,
+): void {
+  const files: [string, string, number][] = [
+    [tls.certFile, 'server.crt', 0o644],
+    [tls.keyFile, 'server.key', 0o600],
+    [hbaFile, 'pg_hba.conf', 0o600],
+  ];
+  for (const [from, name, mode] of files) {
+    const to = join(cluster.dir, name);
+    copyFileSync(from, to);
+    chmodSync(to, mode);
+    if (runningAsRoot()) {
+      const { uid, gid } = postgresIds();
+      chownSync(to, uid, gid);
+    }
+  }
 }
 
 /** [command, args] of the postgres server on 127.0.0.1 with its socket in the cluster dir. */
@@ -107,15 +143,31 @@ export function postgresCommand(
     cluster.dir,
   ];
   args.push('-c', `max_connections=${options.maxConnections ?? 50}`);
+  if (options.tls)
+    args.push(
+      '-c',
+      'ssl=on',
+      '-c',
+      `ssl_cert_file=${join(cluster.dir, 'server.crt')}`,
+      '-c',
+      `ssl_key_file=${join(cluster.dir, 'server.key')}`,
+      '-c',
+      `hba_file=${join(cluster.dir, 'pg_hba.conf')}`,
+    );
   if (options.unsafeFast)
     args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   return asServerUser(join(postgresBinDir(), 'postgres'), args);
 }
 
 /** Creates `database` owned by the cluster user, if it does not exist yet (initdb makes only `postgres`). */
-export function createDatabase(cluster: PostgresCluster, port: number, database: string): void {
+export function createDatabase(
+  cluster: PostgresCluster,
+  port: number,
+  database: string,
+  caFile?: string,
+): void {
   if (database === 'postgres') return;
-  const env = { ...process.env, PGPASSWORD: cluster.password };
+  const env = { ...process.env, PGPASSWORD: cluster.password, ...tlsEnv(caFile) };
   const psql = join(postgresBinDir(), 'psql');
   const exists = execFileSync(
     psql,
@@ -152,4 +204,31 @@ export function postgresReady(port: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** libpq's variables for a verified TLS connection (or libpq's default `prefer` without a CA). */
+function tlsEnv(caFile: string | undefined): Record<string, string> {
+  return caFile ? { PGSSLMODE: 'verify-full', PGSSLROOTCERT: caFile } : {};
+}
+
+/**
+ * Runs monitoring/postgres/roles.sql (idempotent) as the owner role: the read-only roles of Grafana
+ * and postgres-exporter, their passwords read by psql from the files named in `passwordFiles`.
+ */
+export function createReadOnlyRoles(
+  cluster: PostgresCluster,
+  port: number,
+  database: string,
+  caFile: string,
+  sqlFile: string,
+  passwordFiles: Record<string, string>,
+): void {
+  execFileSync(
+    join(postgresBinDir(), 'psql'),
+    ['-h', '127.0.0.1', '-p', String(port), '-U', cluster.user, '-d', database, '-q', '-X', '-f', sqlFile],
+    {
+      env: { ...process.env, PGPASSWORD: cluster.password, ...tlsEnv(caFile), ...passwordFiles },
+      stdio: 'pipe',
+    },
+  );
 }

@@ -1,16 +1,12 @@
 import { connect } from 'node:net';
+import { httpRequestText, type RequestOptions } from './https-client.ts';
 
 /** Readiness probes: each answers true/false within its timeout, never throws. */
 
-export async function httpOk(
-  url: string,
-  headers: Record<string, string> = {},
-  timeoutMs = 3000,
-): Promise<boolean> {
+export async function httpOk(url: string, options: RequestOptions = {}): Promise<boolean> {
   try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.ok;
+    const res = await httpRequestText(url, { timeoutMs: 3000, ...options });
+    return res.status >= 200 && res.status < 300;
   } catch {
     return false;
   }
@@ -41,5 +37,10 @@ export function tcpProbe(
   });
 }
 
-export const redisPing = (port: number) => tcpProbe(port, { send: 'PING\r\n', expect: /\+PONG/ });
+/** Redis answers PING for an ACL user (AUTH first: the default user is off). */
+export const redisPing = (port: number, user: string, password: string) =>
+  tcpProbe(port, {
+    send: `AUTH ${user} ${password}\r\nPING\r\n`,
+    expect: /\+PONG/,
+  });
 export const smtpGreeting = (port: number) => tcpProbe(port, { expect: /^220/ });

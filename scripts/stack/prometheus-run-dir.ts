@@ -1,10 +1,12 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 
 /**
  * The native Prometheus run directory (monitoring/prometheus/README.md "One file, two stacks"):
- * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours.
+ * prometheus.yml and rules/ are the repository's files (symlinks), targets/ and secrets/ are ours,
+ * tls/ links to the stack's CA (prometheus.yml verifies every target with tls/ca.crt).
  * Only when other global intervals are asked for (the end-to-end tests) is prometheus.yml a
  * rendered copy whose `global` intervals differ, and nothing else.
  */
@@ -65,7 +67,9 @@ export interface PrometheusRunDirOptions {
   readonly dir: string;
   readonly ports: StackPorts;
   readonly cadvisor: boolean;
-  readonly metricsToken: string;
+  readonly secrets: StackSecrets;
+  /** The stack's tls/ dir (ca.crt). */
+  readonly tlsDir: string;
   readonly intervals: PrometheusIntervals;
 }
 
@@ -87,15 +91,20 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
     link(join(shipped, 'prometheus.yml'), config);
   }
   link(join(shipped, 'rules'), join(dir, 'rules'));
+  link(options.tlsDir, join(dir, 'tls'));
   for (const [job, port] of Object.entries(prometheusTargets(options.ports, options.cadvisor))) {
     const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
     writeFileSync(join(dir, 'targets', `${job}.yml`), `# written by scripts/stack (native stack)\n${body}`);
   }
   const secret = (name: string, value: string) =>
     writeFileSync(join(dir, 'secrets', name), value, { mode: 0o600 });
-  secret('metrics_token', options.metricsToken);
-  // No web config natively (loopback only): basic-auth headers are sent with an empty password and ignored.
-  secret('prometheus_basic_auth_password', '');
-  secret('alertmanager_basic_auth_password', '');
+  // The same credentials as the web configs of the stack (copies: Prometheus reads them relative to its config).
+  secret('metrics_token', options.secrets.metricsToken);
+  for (const name of [
+    'prometheus_basic_auth_password',
+    'alertmanager_basic_auth_password',
+    'exporters_basic_auth_password',
+  ] as const)
+    secret(name, options.secrets.read(name));
   return config;
 }

@@ -1,5 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { baseEnv, stackComponents, type Component, type StackOptions } from './components.ts';
+import { join } from 'node:path';
+import {
+  baseEnv,
+  BASIC_AUTH_USER,
+  stackComponents,
+  type Component,
+  type Endpoint,
+  type StackOptions,
+} from './components.ts';
+import { httpJson } from './https-client.ts';
 import {
   isRecordedProcessAlive,
   pidAlive,
@@ -8,6 +17,7 @@ import {
   type ProcessIdentity,
 } from './daemon.ts';
 import { logFile, stackLayout, type StackLayout } from './layout.ts';
+import { stackTls, type StackTls } from './tls.ts';
 import type { StackPorts } from './ports.ts';
 
 /**
@@ -38,6 +48,7 @@ export interface ComponentStatus {
   /** running: recorded process alive and ready; starting: alive, not ready; crashed: recorded pid gone or now another process's; stopped: never started / stopped. */
   readonly state: 'running' | 'starting' | 'crashed' | 'stopped';
   readonly url?: string;
+  readonly endpoints: readonly Endpoint[];
   readonly log: string;
 }
 
@@ -65,6 +76,23 @@ export class Stack {
 
   get ports(): StackPorts {
     return this.options.ports;
+  }
+
+  /** The private CA and server certificate (tls/ in the data dir). */
+  get tls(): StackTls {
+    return stackTls(this.layout);
+  }
+
+  /** What a client of Prometheus's API needs: its URL, the CA and the basic-auth user (tests, `up`). */
+  prometheusClient(): { url: string; ca: Buffer; basicAuth: { user: string; password: string } } {
+    return {
+      url: `https://127.0.0.1:${this.ports.prometheus}`,
+      ca: readFileSync(this.tls.caFile),
+      basicAuth: {
+        user: BASIC_AUTH_USER,
+        password: readFileSync(join(this.layout.secrets, 'prometheus_basic_auth_password'), 'utf8'),
+      },
+    };
   }
 
   component(name: string): Component {
@@ -175,7 +203,14 @@ export class Stack {
         const pid = this.pid(c.name);
         const alive = this.running(c.name);
         const state = !pid ? 'stopped' : !alive ? 'crashed' : (await c.ready()) ? 'running' : 'starting';
-        return { name: c.name, pid, state, url: c.url, log: logFile(this.layout, c.name) } as ComponentStatus;
+        return {
+          name: c.name,
+          pid,
+          state,
+          url: c.url,
+          endpoints: c.endpoints,
+          log: logFile(this.layout, c.name),
+        } as ComponentStatus;
       }),
     );
   }
@@ -194,10 +229,10 @@ export class Stack {
   }
 
   async targetsNotUp(): Promise<string[]> {
-    const res = await fetch(`http://127.0.0.1:${this.ports.prometheus}/api/v1/targets?state=active`);
-    const body = (await res.json()) as {
+    const { url, ...client } = this.prometheusClient();
+    const body = await httpJson<{
       data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
-    };
+    }>(`${url}/api/v1/targets?state=active`, client);
     const targets = body.data.activeTargets;
     if (targets.length === 0) return ['no active targets yet'];
     return targets

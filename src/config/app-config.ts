@@ -40,8 +40,15 @@ export interface AppConfig {
    * (PGLITE_DATA_DIR=memory).
    */
   readonly pgliteDataDir: string | undefined;
-  /** Redis URL; undefined → in-process store. */
+  /** Redis URL; undefined → in-process store. Its user may be in the URL (redis://user@host:port). */
   readonly redisUrl: string | undefined;
+  /** Redis password kept out of the URL (REDIS_PASSWORD or the file REDIS_PASSWORD_FILE); used when the URL carries none. */
+  readonly redisPassword: string | undefined;
+  /**
+   * HTTPS: PEM certificate chain and private key (TLS_CERT_FILE, TLS_KEY_FILE, read at start); both
+   * or neither. Undefined → plain HTTP (the API alone in development; every stack sets them).
+   */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
   /** Bearer token required by GET /metrics when set (METRICS_TOKEN or METRICS_TOKEN_FILE). */
   readonly metricsToken: string | undefined;
   readonly jwt: {
@@ -129,6 +136,24 @@ export function loadConfig(
   if (!/^\d+(b|kb|mb)?$/i.test(bodyLimit))
     problems.push(`BODY_LIMIT must look like 100kb or 1mb (got "${bodyLimit}")`);
 
+  const tlsFiles = (): AppConfig['tls'] => {
+    const certFile = text('TLS_CERT_FILE');
+    const keyFile = text('TLS_KEY_FILE');
+    if (!certFile && !keyFile) return undefined;
+    if (!certFile || !keyFile) {
+      problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together (HTTPS needs both)');
+      return undefined;
+    }
+    try {
+      return { cert: readFile(certFile), key: readFile(keyFile) };
+    } catch (error) {
+      problems.push(
+        `TLS_CERT_FILE/TLS_KEY_FILE cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  };
+
   let jwtSecret = secret('JWT_SECRET');
   const metricsToken = secret('METRICS_TOKEN');
   let generated = false;
@@ -182,6 +207,8 @@ export function loadConfig(
     databasePassword: secret('DATABASE_PASSWORD'),
     pgliteDataDir: pgliteDataDir(text('PGLITE_DATA_DIR')),
     redisUrl: text('REDIS_URL'),
+    redisPassword: secret('REDIS_PASSWORD'),
+    tls: tlsFiles(),
     metricsToken,
     jwt: {
       secret: jwtSecret,

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { credentials } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -49,6 +50,9 @@ let workDir: string;
 let tracesFile: string;
 let metrics: MetricsService;
 
+/** gRPC over TLS, trusting the Collector's CA (as the API does with OTEL_EXPORTER_OTLP_CERTIFICATE). */
+const tlsTo = (c: RunningCollector) => credentials.createSsl(readFileSync(c.caFile));
+
 async function scrape(url: string): Promise<string> {
   const response = await fetch(url);
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
@@ -71,7 +75,7 @@ beforeAll(async () => {
   // stock Prometheus reader (pull) and the OTLP reader (push) collect the same instruments.
   const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const push = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc }),
+    exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
     // Pushed explicitly by forceFlush below; the interval only has to be longer than the test.
     exportIntervalMillis: 600_000,
   });
@@ -85,7 +89,9 @@ beforeAll(async () => {
   tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: collector.urls.otlpGrpc }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
+      }),
     ],
   });
 });
@@ -231,7 +237,10 @@ describe('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta', () => {
       process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = 'delta';
       let exporter: OTLPMetricExporter;
       try {
-        exporter = new OTLPMetricExporter({ url: deltaCollector.urls.otlpGrpc });
+        exporter = new OTLPMetricExporter({
+          url: deltaCollector.urls.otlpGrpc,
+          credentials: tlsTo(deltaCollector),
+        });
       } finally {
         if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
         else process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = saved;

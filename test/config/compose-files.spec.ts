@@ -170,7 +170,8 @@ describe('compose files against the compose specification schema', () => {
   });
 
   it('the base file is complete alone (`docker compose up -d`): postgres, redis and the api', () => {
-    expect(Object.keys(base.services).sort()).toEqual(['api', 'postgres', 'redis']);
+    // With their one-shots: the CA and certificate, Redis's ACL users.
+    expect(Object.keys(base.services).sort()).toEqual(['api', 'postgres', 'redis', 'redis-acl', 'tls-certs']);
     for (const [, s] of Object.entries(base.services))
       for (const dep of Object.keys(s.depends_on ?? {})) expect(Object.keys(base.services)).toContain(dep);
   });
@@ -230,13 +231,13 @@ describe('images, ports, healthchecks', () => {
 
   it('every long-running service has a healthcheck, or (Collector, FROM scratch) a sidecar that probes it', () => {
     const oneShots = allServices.filter(([, s]) => s.restart === 'no').map(([n]) => n);
-    expect(oneShots.sort()).toEqual(['alertmanager-config', 'web-config']);
+    expect(oneShots.sort()).toEqual(['alertmanager-config', 'redis-acl', 'tls-certs', 'web-config']);
     const withoutCheck = allServices
       .filter(([n, s]) => !oneShots.includes(n) && !s.healthcheck && !(s.build && n === 'api'))
       .map(([n]) => n);
     expect(withoutCheck).toEqual(['otel-collector']);
     const sidecar = merged.services['otel-collector-health'];
-    expect(JSON.stringify(sidecar.healthcheck?.test)).toContain('http://otel-collector:13133/');
+    expect(JSON.stringify(sidecar.healthcheck?.test)).toContain('https://otel-collector:13133/');
   });
 });
 
@@ -384,7 +385,10 @@ describe('service settings the deployment requires', () => {
       GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
-      GF_SERVER_ROOT_URL: 'http://localhost:3001',
+      GF_SERVER_ROOT_URL: 'https://localhost:3001',
+      GF_SERVER_PROTOCOL: 'https',
+      GF_SERVER_CERT_FILE: '/etc/grafana/tls/server.crt',
+      GF_SERVER_CERT_KEY: '/etc/grafana/tls/server.key',
     });
     expect(env).not.toHaveProperty('GF_SECURITY_ADMIN_PASSWORD');
     expect(env.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^redis-datasource@\d+\.\d+\.\d+$/);
@@ -400,11 +404,15 @@ describe('service settings the deployment requires', () => {
     expect(base.services.api.environment).toMatchObject({
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
-      REDIS_URL: 'redis://redis:6379',
+      TLS_CERT_FILE: '/tls/server.crt',
+      TLS_KEY_FILE: '/tls/server.key',
+      REDIS_URL: 'redis://mytelevision-api@redis:6379',
+      REDIS_PASSWORD_FILE: '/run/secrets/redis_api_password',
       JWT_SECRET_FILE: '/run/secrets/jwt_secret',
       METRICS_TOKEN_FILE: '/run/secrets/metrics_token',
       PAYMENT_GATEWAY: 'sandbox',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel-collector:4317',
+      NODE_EXTRA_CA_CERTS: '/tls/ca.crt',
     });
     expect(base.services.api.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^:@]+@postgres:5432\//);
     expect(base.services.api.build).toBeDefined();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -151,7 +152,20 @@ describe('prometheus.yml', () => {
     expect(api.authorization).toEqual({ type: 'Bearer', credentials_file: 'secrets/metrics_token' });
     const text = readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8');
     expect(text).not.toMatch(/^\s*(credentials|password|bearer_token):/m);
-    for (const path of secretFiles()) expect(path).toMatch(/^secrets\/[a-z_]+$/);
+    for (const path of secretFiles().filter((p) => !p.startsWith('tls/')))
+      expect(path).toMatch(/^secrets\/[a-z_]+$/);
+  });
+
+  it('scrapes and alerts over HTTPS, verifying every target against tls/ca.crt (but the Collector’s own telemetry)', () => {
+    for (const job of jobs.filter((j) => !['otel-collector-internal', 'cadvisor'].includes(j.job_name)))
+      expect([job.job_name, job.scheme, job.tls_config]).toEqual([
+        job.job_name,
+        'https',
+        { ca_file: 'tls/ca.crt' },
+      ]);
+    const am = config.alerting.alertmanagers[0];
+    expect([am.scheme, am.tls_config]).toEqual(['https', { ca_file: 'tls/ca.crt' }]);
+    expect(secretFiles().filter((p) => p.startsWith('tls/'))).toEqual(['tls/ca.crt']);
   });
 
   it('is refused by promtool while a secret file it names is missing', () => {
@@ -162,7 +176,12 @@ describe('prometheus.yml', () => {
 
   it('passes promtool check config with its target and secret files present', () => {
     mkdirSync(join(dir, 'secrets'));
-    for (const path of secretFiles()) writeFileSync(join(dir, path), 'example-not-a-secret\n');
+    mkdirSync(join(dir, 'tls'));
+    for (const path of secretFiles().filter((p) => p.startsWith('secrets/')))
+      writeFileSync(join(dir, path), 'example-not-a-secret\n');
+    execFileSync('sh', [join(__dirname, '..', '..', 'scripts', 'tls', 'make-certs.sh'), join(dir, 'tls')], {
+      stdio: 'pipe',
+    });
     const run = promtool(['check', 'config', 'prometheus.yml'], dir);
     expect({ status: run.status, output: run.output }).toEqual({
       status: 0,

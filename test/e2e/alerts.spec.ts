@@ -2,7 +2,14 @@ import { ApiClient, TEST_CARDS } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import { readDeliveries, type Delivery } from '../support/notifications';
 import { scalarQuery } from '../support/prometheus-api';
-import { alertmanagerUrl, apiUrl, promUrl, startTestStack, stopTestStack } from '../support/stack';
+import {
+  alertmanagerHeaders,
+  alertmanagerUrl,
+  apiUrl,
+  promUrl,
+  startTestStack,
+  stopTestStack,
+} from '../support/stack';
 import { waitFor } from '../support/wait';
 
 /**
@@ -143,7 +150,9 @@ beforeAll(async () => {
     delivered('APIDown', 'firing', outage, 4 * 60_000),
     delivered('PostgreSQLDown', 'firing', outage, 4 * 60_000),
     delivered('RedisDown', 'firing', outage, 5 * 60_000).then(async (t) => {
-      const res = await fetch(`${alertmanagerUrl(s)}/api/v2/alerts?active=true`);
+      const res = await fetch(`${alertmanagerUrl(s)}/api/v2/alerts?active=true`, {
+        headers: alertmanagerHeaders(s),
+      });
       activeDuringOutage = (await res.json()) as typeof activeDuringOutage;
       return t;
     }),

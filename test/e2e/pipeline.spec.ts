@@ -48,16 +48,20 @@ beforeAll(async () => {
   // the default minute lets later tests get their requests through soon after.
   stack = await startTestStack({ apiEnv: { THROTTLE_TTL_MS: String(THROTTLE_WINDOW_MS) } });
   const s = stack;
-  const password = readFileSync(join(s.layout.secrets, 'postgres_password'), 'utf8');
-  // The same API build, pushing its metrics by OTLP to the stack's Collector (SPEC decision 3).
+  const secret = (name: string) => join(s.layout.secrets, name);
+  // The same API build, pushing its metrics by OTLP to the stack's Collector (SPEC decision 3), as
+  // a client of the stack like the stack's own API: TLS to PostgreSQL and the Collector, Redis ACL user.
   pushApi = await startApi(
     {
-      DATABASE_URL: `postgres://mytelevision:${encodeURIComponent(password)}@127.0.0.1:${s.ports.postgres}/mytelevision`,
-      REDIS_URL: `redis://127.0.0.1:${s.ports.redis}`,
+      DATABASE_URL: `postgres://mytelevision@127.0.0.1:${s.ports.postgres}/mytelevision?sslmode=verify-full&sslrootcert=${encodeURIComponent(s.tls.caFile)}`,
+      DATABASE_PASSWORD_FILE: secret('postgres_password'),
+      REDIS_URL: `redis://mytelevision-api@127.0.0.1:${s.ports.redis}`,
+      REDIS_PASSWORD_FILE: secret('redis_api_password'),
       OTEL_METRICS_EXPORTER: 'otlp',
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
       OTEL_TRACES_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${s.ports.otlpHttp}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `https://127.0.0.1:${s.ports.otlpHttp}`,
+      NODE_EXTRA_CA_CERTS: s.tls.caFile,
       SERVICE_INSTANCE_ID: PUSH_INSTANCE,
       // Rate limits live in the shared Redis (they hold across replicas): both instances need the
       // same window, or this one's default minute would block the stack API's routes too.
@@ -260,13 +264,15 @@ describe('dashboards: every panel query returns data', () => {
   it.each(queries.filter((q) => q.datasource === 'postgres').map((q) => [key(q), q] as const))(
     '%s (SQL against PostgreSQL)',
     async (_name, q) => {
-      const password = readFileSync(join(stack!.layout.secrets, 'postgres_password'), 'utf8');
+      // As Grafana's PostgreSQL datasource: the read-only role, over verified TLS.
+      const password = readFileSync(join(stack!.layout.secrets, 'postgres_readonly_password'), 'utf8');
       const client = new PgClient({
         host: '127.0.0.1',
         port: stack!.ports.postgres,
-        user: 'mytelevision',
+        user: 'mytelevision_readonly',
         password,
         database: 'mytelevision',
+        ssl: { ca: readFileSync(stack!.tls.caFile, 'utf8') },
       });
       await client.connect();
       try {
@@ -285,12 +291,16 @@ describe('dashboards: every panel query returns data', () => {
         const socket = connect({ host: '127.0.0.1', port: stack!.ports.redis });
         let data = '';
         socket.on('error', reject);
-        socket.on('connect', () => socket.write(`${q.query.toUpperCase()}\r\nQUIT\r\n`));
+        // As Grafana's Redis datasource: the read-only ACL user (the default user is off).
+        const password = readFileSync(join(stack!.layout.secrets, 'redis_readonly_password'), 'utf8');
+        socket.on('connect', () =>
+          socket.write(`AUTH readonly ${password}\r\n${q.query.toUpperCase()}\r\nQUIT\r\n`),
+        );
         socket.on('data', (c) => (data += c.toString('utf8')));
         socket.on('close', () => resolve(data));
       });
       // The panel shows INFO's fields: the reply must be a bulk string of field:value lines.
-      expect(reply).toMatch(/^\$\d+\r\n# Stats\r\n/);
+      expect(reply).toMatch(/^\+OK\r\n\$\d+\r\n# Stats\r\n/);
       expect(reply).toMatch(/total_commands_processed:\d+/);
     },
   );

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { Stack } from '../../scripts/stack/stack.ts';
 import { HeadlessBrowser, type WebTarget } from '../support/browser';
 import { REPO_ROOT, alertmanagerUrl, promUrl, startTestStack, stopTestStack } from '../support/stack';
+import { BASIC_AUTH_USER } from '../../scripts/stack/components.ts';
 import { waitFor } from '../support/wait';
 import { version } from '../../scripts/lib/versions.ts';
 import { cadvisorBinary } from '../../scripts/stack/components.ts';
@@ -42,9 +43,20 @@ function shippedAlertNames(): string[] {
 
 beforeAll(async () => {
   stack = await startTestStack();
-  prometheus = { baseUrl: promUrl(stack) };
-  alertmanager = { baseUrl: alertmanagerUrl(stack) };
-  browser = await HeadlessBrowser.launch();
+  // Over HTTPS with the stack's CA and basic auth, as a user reaches them.
+  const password = (secret: string) => readFileSync(join(stack!.layout.secrets, secret), 'utf8');
+  const caFile = stack.tls.caFile;
+  prometheus = {
+    baseUrl: promUrl(stack).url,
+    caFile,
+    credentials: { username: BASIC_AUTH_USER, password: password('prometheus_basic_auth_password') },
+  };
+  alertmanager = {
+    baseUrl: alertmanagerUrl(stack),
+    caFile,
+    credentials: { username: BASIC_AUTH_USER, password: password('alertmanager_basic_auth_password') },
+  };
+  browser = await HeadlessBrowser.launch([caFile]);
 });
 
 afterAll(async () => {
@@ -57,7 +69,10 @@ it('Prometheus /targets lists every scrape target, each up', async () => {
   const targets = await waitFor(
     'every Prometheus target up',
     async () => {
-      const body = (await (await fetch(`${prometheus.baseUrl}/api/v1/targets?state=active`)).json()) as {
+      const res = await fetch(`${prometheus.baseUrl}/api/v1/targets?state=active`, {
+        headers: promUrl(stack!).headers,
+      });
+      const body = (await res.json()) as {
         data: { activeTargets: ApiTarget[] };
       };
       const active = body.data.activeTargets;

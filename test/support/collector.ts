@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { freePorts } from './ports';
 import { ManagedProcess } from './processes';
 import { waitFor } from './wait';
@@ -45,10 +47,12 @@ export interface CollectorPorts {
 export interface RunningCollector {
   readonly ports: CollectorPorts;
   readonly process: ManagedProcess;
+  /** The CA its certificate chains to (a throw-away one per Collector); trusted by this test process. */
+  readonly caFile: string;
   readonly urls: {
     /** OTLP/HTTP base URL: append /v1/traces or /v1/metrics. */
     readonly otlpHttp: string;
-    /** OTLP/gRPC endpoint (http://host:port, plaintext). */
+    /** OTLP/gRPC endpoint (https://host:port: TLS with `caFile`). */
     readonly otlpGrpc: string;
     /** The prometheus exporter's exposition (pull). */
     readonly prometheus: string;
@@ -75,6 +79,16 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const binary = collectorBinary();
   const [otlpGrpc, otlpHttp, prometheus, ownMetrics, health] = await freePorts(5);
   const ports: CollectorPorts = { otlpGrpc, otlpHttp, prometheus, ownMetrics, health };
+  // Its receivers, exporter and health check serve TLS, as in every stack: a throw-away CA and
+  // certificate (scripts/tls/make-certs.sh), trusted by this test process beside the system's CAs.
+  const tlsDir = mkdtempSync(join(tmpdir(), 'mtv-otelcol-tls-'));
+  execFileSync('sh', [join(COLLECTOR_DIR, '..', 'scripts', 'tls', 'make-certs.sh'), tlsDir], {
+    stdio: 'pipe',
+  });
+  const caFile = join(tlsDir, 'ca.crt');
+  const ca = readFileSync(caFile, 'utf8');
+  const trusted = getCACertificates('default');
+  if (!trusted.includes(ca)) setDefaultCACertificates([...trusted, ca]);
   const args = ['--config', COLLECTOR_CONFIG];
   for (const overlay of options.overlays ?? []) args.push('--config', overlayPath(overlay));
   for (const file of options.extraConfigs ?? []) args.push('--config', file);
@@ -86,15 +100,18 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     OTELCOL_PROMETHEUS_PORT: String(prometheus),
     OTELCOL_METRICS_PORT: String(ownMetrics),
     OTELCOL_HEALTH_PORT: String(health),
+    OTELCOL_TLS_CERT_FILE: join(tlsDir, 'server.crt'),
+    OTELCOL_TLS_KEY_FILE: join(tlsDir, 'server.key'),
     ...options.env,
   };
   const collector = new ManagedProcess('otelcol-mytelevision', binary, args, { env, cwd: COLLECTOR_DIR });
   const urls = {
-    otlpHttp: `http://${HOST}:${otlpHttp}`,
-    otlpGrpc: `http://${HOST}:${otlpGrpc}`,
-    prometheus: `http://${HOST}:${prometheus}/metrics`,
+    otlpHttp: `https://${HOST}:${otlpHttp}`,
+    otlpGrpc: `https://${HOST}:${otlpGrpc}`,
+    prometheus: `https://${HOST}:${prometheus}/metrics`,
+    // The own-telemetry pull reader has no TLS option.
     ownMetrics: `http://${HOST}:${ownMetrics}/metrics`,
-    health: `http://${HOST}:${health}/`,
+    health: `https://${HOST}:${health}/`,
   };
   try {
     await waitFor(
@@ -107,7 +124,17 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     );
   } catch (error) {
     await collector.stop();
+    rmSync(tlsDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n--- Collector output ---\n${collector.output()}`);
   }
-  return { ports, process: collector, urls, stop: async () => void (await collector.stop()) };
+  return {
+    ports,
+    process: collector,
+    caFile,
+    urls,
+    stop: async () => {
+      await collector.stop();
+      rmSync(tlsDir, { recursive: true, force: true });
+    },
+  };
 }

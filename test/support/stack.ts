@@ -1,10 +1,13 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PORTS, type PortName, type StackPorts } from '../../scripts/stack/ports.ts';
 import { Stack } from '../../scripts/stack/stack.ts';
 import type { StackOptions } from '../../scripts/stack/components.ts';
+import { BASIC_AUTH_USER } from '../../scripts/stack/components.ts';
 import { freePorts } from './ports';
+import type { PrometheusEndpoint } from './prometheus-api';
 
 /**
  * The native stack (scripts/stack) for one end-to-end test file: a fresh data dir under /tmp, spare
@@ -32,9 +35,31 @@ process.on('exit', () => {
   }
 });
 
-export const promUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.prometheus}`;
-export const apiUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.api}`;
-export const alertmanagerUrl = (stack: Stack) => `http://127.0.0.1:${stack.ports.alertmanager}`;
+/** `Authorization: Basic` header of user `prometheus` with the password in the stack's secret file `secret`. */
+export function basicAuthHeader(stack: Stack, secret: string): Record<string, string> {
+  const password = readFileSync(join(stack.layout.secrets, secret), 'utf8');
+  return { authorization: `Basic ${Buffer.from(`${BASIC_AUTH_USER}:${password}`).toString('base64')}` };
+}
+
+/** Prometheus's HTTPS API with its basic-auth credentials (the CA is trusted by trustStackCa). */
+export const promUrl = (stack: Stack): PrometheusEndpoint => ({
+  url: `https://127.0.0.1:${stack.ports.prometheus}`,
+  headers: basicAuthHeader(stack, 'prometheus_basic_auth_password'),
+});
+export const apiUrl = (stack: Stack) => `https://127.0.0.1:${stack.ports.api}`;
+export const alertmanagerUrl = (stack: Stack) => `https://127.0.0.1:${stack.ports.alertmanager}`;
+export const alertmanagerHeaders = (stack: Stack) =>
+  basicAuthHeader(stack, 'alertmanager_basic_auth_password');
+
+/**
+ * This test process trusts the stack's private CA (in addition to the system's), so fetch and
+ * node:https verify the stack's certificates like any other client: nothing is left unverified.
+ */
+export function trustStackCa(stack: Stack): void {
+  const ca = readFileSync(stack.tls.caFile, 'utf8');
+  const current = getCACertificates('default');
+  if (!current.includes(ca)) setDefaultCACertificates([...current, ca]);
+}
 
 export interface TestStackOptions {
   readonly apiEnv?: StackOptions['apiEnv'];
@@ -58,6 +83,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     fastDurability: true,
   });
   running.add(stack);
+  trustStackCa(stack);
   try {
     await stack.up(() => undefined, 120_000);
   } catch (error) {

@@ -8,8 +8,14 @@ import { RedisStore } from './redis-store';
 export function openCacheStore(config: AppConfig, logger: Logger): CacheStore {
   if (!config.redisUrl) return new MemoryStore();
   // While Redis is down ioredis reports every reconnect attempt: log once per interval.
-  const warning = new ThrottledWarning((message, context) => logger.error(`${message} ${JSON.stringify(context)}`));
-  return new RedisStore(config.redisUrl, (error) => warning.warn('redis', 'Redis connection error', { error: error.message }));
+  const warning = new ThrottledWarning((message, context) =>
+    logger.error(`${message} ${JSON.stringify(context)}`),
+  );
+  return new RedisStore(
+    config.redisUrl,
+    (error) => warning.warn('redis', 'Redis connection error', { error: error.message }),
+    config.redisPassword,
+  );
 }
 
 /** Provides `CACHE_STORE` (inject with `@Inject(CACHE_STORE) store: CacheStore`) and closes it at shutdown. */

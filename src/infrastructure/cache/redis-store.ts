@@ -16,10 +16,23 @@ export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;
   private readonly client: Redis;
 
-  constructor(url: string, onError: (error: Error) => void) {
+  constructor(url: string, onError: (error: Error) => void, password?: string) {
     // Fail a command quickly while Redis is unreachable instead of queueing requests behind it;
     // the client keeps reconnecting in the background.
-    this.client = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000, enableAutoPipelining: true });
+    // A password in the URL wins; otherwise the one from REDIS_PASSWORD(_FILE) with the URL's user.
+    // ioredis lets the URL's (empty) password override the options: the credentials move to options.
+    const parsed = new URL(url);
+    const credentials =
+      password && !parsed.password
+        ? { username: decodeURIComponent(parsed.username) || undefined, password }
+        : {};
+    if (credentials.password) parsed.username = '';
+    this.client = new Redis(credentials.password ? parsed.toString() : url, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5_000,
+      enableAutoPipelining: true,
+      ...credentials,
+    });
     this.client.on('error', onError);
   }
 
@@ -46,7 +59,10 @@ export class RedisStore implements CacheStore {
   }
 
   async incr(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }> {
-    const [value, ttl] = (await this.client.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlMs)))) as [number, number];
+    const [value, ttl] = (await this.client.eval(INCR_WITH_TTL, 1, key, Math.max(1, Math.round(ttlMs)))) as [
+      number,
+      number,
+    ];
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 

@@ -122,6 +122,35 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://mytelevision@postgres:5432/mytelevision');
   });
 
+  it('serves HTTPS from TLS_CERT_FILE + TLS_KEY_FILE (both or neither) and reads the Redis password from a file', () => {
+    const files: Record<string, string> = {
+      '/tls/server.crt': 'CERT PEM',
+      '/tls/server.key': 'KEY PEM',
+      '/run/secrets/redis': 'redis-pass\n',
+    };
+    const readFile = (path: string) => {
+      if (!(path in files)) throw new Error(`ENOENT ${path}`);
+      return files[path];
+    };
+    expect(loadConfig({}).config).toMatchObject({ tls: undefined, redisPassword: undefined });
+    const { config } = loadConfig(
+      {
+        TLS_CERT_FILE: '/tls/server.crt',
+        TLS_KEY_FILE: '/tls/server.key',
+        REDIS_PASSWORD_FILE: '/run/secrets/redis',
+      },
+      readFile,
+    );
+    expect(config.tls).toEqual({ cert: 'CERT PEM', key: 'KEY PEM' });
+    expect(config.redisPassword).toBe('redis-pass');
+    expect(() => loadConfig({ TLS_CERT_FILE: '/tls/server.crt' }, readFile)).toThrow(
+      /TLS_CERT_FILE and TLS_KEY_FILE go together/,
+    );
+    expect(() =>
+      loadConfig({ TLS_CERT_FILE: '/tls/server.crt', TLS_KEY_FILE: '/missing' }, readFile),
+    ).toThrow(/TLS_CERT_FILE\/TLS_KEY_FILE cannot be read: ENOENT \/missing/);
+  });
+
   describe('production safety', () => {
     it('refuses weak secrets in production with one message naming each and why', () => {
       const weak = () => loadConfig({ ...PRODUCTION, JWT_SECRET: 'a'.repeat(32), METRICS_TOKEN: 'x' });
