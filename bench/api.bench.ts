@@ -83,16 +83,29 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
+/**
+ * Bytes the process wrote and its write system calls (`/proc/<pid>/io`: sockets, log lines,
+ * exports), to tell work from the time a CPU profile attributes to a native write.
+ */
+function written(pid: number): { bytes: number; calls: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+  return { bytes: field('wchar'), calls: field('syscw') };
+}
+
 interface Load {
   rps: number;
   requests: number;
   p50: number;
   p99: number;
   cpuUsPerRequest: number;
+  bytesWrittenPerRequest: number;
+  writeCallsPerRequest: number;
 }
 
 async function load(api: Api, path: string): Promise<Load> {
   const cpuBefore = cpuSeconds(api.child.pid!);
+  const writtenBefore = written(api.child.pid!);
   // Without a callback autocannon returns its instance, which is also a promise of the result
   // (@types/autocannon declares only the promise).
   const instance = autocannon({
@@ -104,6 +117,7 @@ async function load(api: Api, path: string): Promise<Load> {
   const result = await instance;
   clearTimeout(stop);
   const cpu = cpuSeconds(api.child.pid!) - cpuBefore;
+  const writtenAfter = written(api.child.pid!);
   const requests = result.requests.total;
   return {
     rps: requests / (result.duration || ROUND_SECONDS),
@@ -111,6 +125,8 @@ async function load(api: Api, path: string): Promise<Load> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuUsPerRequest: (cpu * 1e6) / Math.max(1, requests),
+    bytesWrittenPerRequest: (writtenAfter.bytes - writtenBefore.bytes) / Math.max(1, requests),
+    writeCallsPerRequest: (writtenAfter.calls - writtenBefore.calls) / Math.max(1, requests),
   };
 }
 
@@ -189,12 +205,14 @@ export async function apiBench(): Promise<Row[]> {
       }
       const med = (name: string, k: keyof Load) => median(results.get(name)!.map((x) => x[k]));
       const base = 'SDK disabled';
+      const writes = (name: string) =>
+        `${med(name, 'bytesWrittenPerRequest').toFixed(0)} B in ${med(name, 'writeCallsPerRequest').toFixed(2)} writes/req`;
       for (const [name, , target] of configs.slice(1)) {
         const ratio = med(name, 'rps') / med(base, 'rps');
         rows.push({
-          figure: `${routeName}: ${name} (p50 ${med(name, 'p50')} ms, p99 ${med(name, 'p99')} ms, ${med(name, 'cpuUsPerRequest').toFixed(0)} us CPU/req)`,
+          figure: `${routeName}: ${name} (p50 ${med(name, 'p50')} ms, p99 ${med(name, 'p99')} ms, ${med(name, 'cpuUsPerRequest').toFixed(0)} us CPU/req, ${writes(name)})`,
           ours: `${med(name, 'rps').toFixed(0)} req/s`,
-          baseline: `${med(base, 'rps').toFixed(0)} req/s (p99 ${med(base, 'p99')} ms, ${med(base, 'cpuUsPerRequest').toFixed(0)} us CPU/req)`,
+          baseline: `${med(base, 'rps').toFixed(0)} req/s (p99 ${med(base, 'p99')} ms, ${med(base, 'cpuUsPerRequest').toFixed(0)} us CPU/req, ${writes(base)})`,
           ratio,
           target: target === undefined ? REPORTED : `>= ${target}`,
           met: target === undefined ? true : ratio >= target,
