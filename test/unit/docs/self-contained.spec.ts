@@ -20,7 +20,7 @@ const OUTSIDE_REFERENCES: ReadonlyArray<readonly [string, RegExp]> = [
     /\bthe seed\b|\bseed's\b|\s\(seed\)|\bseed (?:value|variable|names?|jobs?|methods?|signatures?)\b/i,
   ],
   ['a planning note', /\bbrief\b/i],
-  ['a numbered test of an issue', /\bissue \d+, tests? \d/i],
+  ['an issue of a tracker the repository does not hold, by its number', /\bissue #?\d+/i],
   ['an unnamed kind of machine', /\bof this (?:project's )?kind\b/i],
 ];
 
