@@ -25,8 +25,18 @@ function receiverCell(r: ReceiverConfig): string {
   return parts.length > 0 ? parts.join('; ') : 'nothing (drops the notification)';
 }
 
+/**
+ * The runbook's path in this repository: the rules give an absolute link whose base is a
+ * Prometheus template (`{{ $externalLabels.runbook_base_url }}/monitoring/runbooks/X.md`).
+ */
+export function runbookPath(runbookUrl: string | undefined): string | undefined {
+  if (!runbookUrl) return undefined;
+  const at = runbookUrl.indexOf('monitoring/runbooks/');
+  return at === -1 ? runbookUrl : runbookUrl.slice(at);
+}
+
 function alertRow(rule: AlertRule, receivers: string[]): string {
-  const runbook = rule.annotations.runbook_url;
+  const runbook = runbookPath(rule.annotations.runbook_url);
   const name = runbook ? `[${rule.alert}](../${runbook})` : rule.alert;
   const extra = Object.entries(rule.labels)
     .filter(([k]) => k !== 'severity')

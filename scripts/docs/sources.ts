@@ -85,11 +85,17 @@ export function exampleEnv(root: string): Record<string, string> {
 }
 
 /** The renderer of the Alertmanager configuration, run as its users run it. */
-export const ALERTMANAGER_RENDERER = 'scripts/render-alertmanager-config.mjs';
+export const ALERTMANAGER_RENDERER = 'scripts/render-alertmanager-config.ts';
 
 /** Renders the Alertmanager configuration with the example values into `outDir`; returns the config file. */
 export function renderAlertmanagerConfigTo(root: string, outDir: string): string {
-  const run = spawnSync(process.execPath, [join(root, ALERTMANAGER_RENDERER), '--out-dir', outDir], {
+  const args = [
+    '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+    join(root, ALERTMANAGER_RENDERER),
+    '--out-dir',
+    outDir,
+  ];
+  const run = spawnSync(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, ...exampleEnv(root) },
     encoding: 'utf8',

@@ -2,10 +2,10 @@
 # (idempotent: only what is missing, one apt-get call).
 # shellcheck shell=bash
 # Prometheus, Alertmanager, node_exporter and postgres_exporter are not among them:
-# scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter is Debian's: the Go
-# module proxy does not serve it (README "Versions").
+# scripts/lib/go-tools.sh builds the versions compose ships. redis_exporter and blackbox_exporter are
+# Debian's (README "Versions").
 # openssl: the private CA and server certificates (scripts/tls/make-certs.sh).
-MTV_DEBIAN_PACKAGES=(postgresql redis-server openssl prometheus-redis-exporter)
+MTV_DEBIAN_PACKAGES=(postgresql redis-server openssl prometheus-redis-exporter prometheus-blackbox-exporter)
 
 mtv_ensure_system_packages() {
   local missing=() p

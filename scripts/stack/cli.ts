@@ -75,7 +75,7 @@ function printUrls(stack: Stack): void {
     ],
     [
       'Exporters',
-      `node https://127.0.0.1:${p.nodeExporter}, postgres https://127.0.0.1:${p.postgresExporter} (user prometheus, password in ${secret('exporters_basic_auth_password')}); redis https://127.0.0.1:${p.redisExporter} (no auth: Debian's 1.45)`,
+      `node https://127.0.0.1:${p.nodeExporter}, postgres https://127.0.0.1:${p.postgresExporter} blackbox https://127.0.0.1:${p.blackboxExporter} (user prometheus, password in ${secret('exporters_basic_auth_password')}); redis https://127.0.0.1:${p.redisExporter} (no auth: Debian's 1.45)`,
     ],
     [
       'Collector',

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureSecrets, type CredentialFile, type StackLayout, type StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
 import {
@@ -34,6 +34,8 @@ export interface StackOptions {
   /** Extra environment of the API (e.g. OTEL_METRICS_EXPORTER=otlp) and of the Collector. */
   readonly apiEnv?: Readonly<Record<string, string>>;
   readonly collectorEnv?: Readonly<Record<string, string>>;
+  /** Renderer variables for Alertmanager (tests: ALERTMANAGER_GROUP_WAIT etc., a failing SMTP). */
+  readonly alertmanagerEnv?: Readonly<Record<string, string>>;
   /** fsync off etc. for throw-away stacks (tests); the developer stack keeps PostgreSQL durable. */
   readonly fastDurability?: boolean;
 }
@@ -321,6 +323,33 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       }),
       ready: () => httpOk(local(ports.redisExporter, '/metrics'), { ca: ca() }),
     },
+    {
+      // API liveness in both metric modes (job api-liveness): compose runs the same config file.
+      name: 'blackbox-exporter',
+      endpoints: [
+        {
+          name: 'metrics',
+          url: local(ports.blackboxExporter, '/metrics'),
+          tls: true,
+          credentials: exporterCredentials,
+        },
+      ],
+      command: () => ({
+        command: 'prometheus-blackbox-exporter',
+        args: [
+          `--config.file=${join(root, 'monitoring', 'blackbox', 'blackbox.yml')}`,
+          `--web.listen-address=127.0.0.1:${ports.blackboxExporter}`,
+          `--web.config.file=${web('exporters.yml')}`,
+        ],
+        // blackbox.yml's module verifies the API's certificate with tls/ca.crt, relative to here.
+        cwd: dirname(layout.tls),
+      }),
+      ready: () =>
+        httpOk(local(ports.blackboxExporter, '/-/healthy'), {
+          ca: ca(),
+          basicAuth: basicAuth('exporters_basic_auth_password'),
+        }),
+    },
   ];
 
   if (cadvisor) {
@@ -425,7 +454,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           name: 'smtp',
           url: `smtp://127.0.0.1:${ports.smtp}`,
           tls: true,
-          credentials: { type: 'none', reason: 'local mail catcher (STARTTLS, no auth)' },
+          // STARTTLS required, then AUTH as Alertmanager does (user `alertmanager`).
+          credentials: { type: 'password', username: 'alertmanager', passwordFile: secrets.smtpPasswordFile },
         },
         {
           name: 'webhook',
@@ -448,6 +478,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           String(ports.smtp),
           '--webhook-port',
           String(ports.webhook),
+          '--smtp-password-file',
+          secrets.smtpPasswordFile,
           '--tls-cert',
           tls.certFile,
           '--tls-key',
@@ -562,6 +594,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           secrets,
           tlsDir: layout.tls,
           intervals: options.prometheus ?? {},
+          apiMetricsScraped: options.apiEnv?.OTEL_METRICS_EXPORTER !== 'otlp',
         });
       },
       command: () => ({
@@ -576,6 +609,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           `--web.external-url=${local(ports.prometheus)}`,
           `--web.config.file=${web('prometheus.yml')}`,
         ],
+        // The bases of the alerts' absolute runbook and dashboard links (external labels).
+        env: { RUNBOOK_BASE_URL: runbookBaseUrl(), GRAFANA_ROOT_URL: grafanaRootUrl() },
       }),
       ready: () =>
         httpOk(local(ports.prometheus, '/-/ready'), {
@@ -587,15 +622,21 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
   return components;
 }
 
-/** alertmanager.yml from the shipped template: SMTP and Slack point at the local sinks. */
+const runbookBaseUrl = () =>
+  process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main';
+const grafanaRootUrl = () => process.env.GRAFANA_ROOT_URL || 'https://localhost:3001';
+
+/** alertmanager.yml rendered for the native stack: SMTP, Slack and the heartbeat go to the local sinks. */
 function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, secrets: StackSecrets): void {
   const team = (name: string) => `${name}@mytelevision.local`;
   const env: Record<string, string> = {
     ...baseEnv(),
     SMTP_HOST: `127.0.0.1:${options.ports.smtp}`,
     SMTP_FROM: 'alertmanager@mytelevision.local',
-    // The local mail catcher offers STARTTLS with the stack's certificate (trusted through SSL_CERT_FILE).
+    // The local mail catcher requires STARTTLS (the stack's certificate, trusted through
+    // SSL_CERT_FILE) and AUTH with this user and the password file.
     SMTP_REQUIRE_TLS: 'true',
+    SMTP_USER: 'alertmanager',
     SMTP_PASSWORD_FILE: secrets.smtpPasswordFile,
     SLACK_WEBHOOK_URL_FILE: secrets.slackWebhookUrlFile,
     ALERT_EMAIL_CRITICAL: team('critical-alerts'),
@@ -604,15 +645,19 @@ function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, se
     ALERT_EMAIL_SECURITY: team('security-team'),
     ALERT_EMAIL_PAYMENTS: team('payments-team'),
     ALERT_EMAIL_DEFAULT: team('default'),
-    RUNBOOK_BASE_URL:
-      process.env.RUNBOOK_BASE_URL || 'https://github.com/mytelevision/observability/blob/main',
+    HEARTBEAT_URL_FILE: secrets.heartbeatUrlFile,
+    RUNBOOK_BASE_URL: runbookBaseUrl(),
+    GRAFANA_ROOT_URL: grafanaRootUrl(),
     PROMETHEUS_EXTERNAL_URL: local(options.ports.prometheus),
+    // The Slack and heartbeat webhooks are the local HTTPS sink: verified against the stack's CA.
+    ALERTMANAGER_HTTP_CA_FILE: join(layout.tls, 'ca.crt'),
+    ...options.alertmanagerEnv,
   };
-  if (process.env.GRAFANA_ROOT_URL) env.GRAFANA_ROOT_URL = process.env.GRAFANA_ROOT_URL;
   execFileSync(
     process.execPath,
     [
-      join(options.root, 'scripts', 'render-alertmanager-config.mjs'),
+      '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+      join(options.root, 'scripts', 'render-alertmanager-config.ts'),
       '--out-dir',
       join(layout.alertmanager, 'config'),
     ],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
  *   state.json               ports, options and the pid of every component started
  *   logs/<component>.log     one log per component (stdout + stderr)
  *   secrets/                 generated once: postgres_password, jwt_secret, metrics_token,
- *                            smtp_password (empty: the local sink has no auth), slack_webhook_url,
+ *                            smtp_password (the local SMTP sink's AUTH password), slack_webhook_url,
  *                            the basic-auth passwords and the Redis/PostgreSQL read-only passwords
  *                            (CREDENTIAL_FILES below)
  *   tls/                     the private CA and the server certificate (scripts/tls/make-certs.sh)
@@ -73,6 +73,8 @@ export interface StackSecrets {
   readonly metricsTokenFile: string;
   readonly smtpPasswordFile: string;
   readonly slackWebhookUrlFile: string;
+  /** The Watchdog's heartbeat URL: the local webhook sink (the dead-man's switch stands in for it). */
+  readonly heartbeatUrlFile: string;
   /** Path of each credential file (CREDENTIAL_FILES), by its file name. */
   readonly file: (name: CredentialFile) => string;
   readonly read: (name: CredentialFile) => string;
@@ -105,12 +107,14 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
   const postgresPassword = ensureSecret(file('postgres_password'), random);
   ensureSecret(file('jwt_secret'), random);
   const metricsToken = ensureSecret(file('metrics_token'), random);
-  ensureSecret(file('smtp_password'), () => '');
+  // The password the local SMTP sink expects with AUTH (tests change the file to make delivery fail).
+  ensureSecret(file('smtp_password'), random);
   for (const name of CREDENTIAL_FILES) ensureSecret(file(name), random);
   // The Slack webhook is the local receiver: its URL follows the port, so it is rewritten each time.
   writeFileSync(file('slack_webhook_url'), `https://127.0.0.1:${webhookPort}/services/mytelevision/alerts`, {
     mode: 0o600,
   });
+  writeFileSync(file('heartbeat_url'), `https://127.0.0.1:${webhookPort}/heartbeat`, { mode: 0o600 });
   return {
     postgresPassword,
     jwtSecretFile: file('jwt_secret'),
@@ -118,6 +122,7 @@ export function ensureSecrets(layout: StackLayout, webhookPort: number): StackSe
     metricsTokenFile: file('metrics_token'),
     smtpPasswordFile: file('smtp_password'),
     slackWebhookUrlFile: file('slack_webhook_url'),
+    heartbeatUrlFile: file('heartbeat_url'),
     file: (name: CredentialFile) => file(name),
     read: (name: CredentialFile) => readFileSync(file(name), 'utf8'),
   };

@@ -2,9 +2,10 @@
  * Local stand-ins for the two places Alertmanager delivers to (e-mail and Slack), so that the native
  * stack and the end-to-end tests can see every notification without any outside service:
  *
- *  - an SMTP server (smtp-server) without auth that, given a certificate (`tls`), offers STARTTLS and
- *    refuses mail before it (Alertmanager renders `smtp_require_tls: true`), and writes each message,
- *    parsed by mailparser, to `<dir>/email/<timestamp>-<n>.json`;
+ *  - an SMTP server (smtp-server) that, given a certificate (`tls`), offers STARTTLS and refuses mail
+ *    before it (Alertmanager renders `smtp_require_tls: true`); given an AUTH password read at start
+ *    (`--smtp-password-file`) it advertises AUTH and refuses a wrong one with 535, as a real relay
+ *    does; it writes each message, parsed by mailparser, to `<dir>/email/<timestamp>-<n>.json`;
  *  - a Slack-compatible webhook (node:https with `tls`, else node:http): POST to any path answers
  *    `200 ok` like Slack does and writes the JSON body to `<dir>/slack/<timestamp>-<n>.json`.
  *
@@ -16,8 +17,8 @@
  *
  * Erasable TypeScript only: Node runs it through type stripping, jest through swc.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -59,13 +60,19 @@ export interface Notifications {
 }
 
 export interface NotificationSinksOptions {
-  /** Interface to listen on (default 127.0.0.1: the sinks have no auth and must stay local). */
+  /** Interface to listen on (default 127.0.0.1: the webhook has no auth and must stay local). */
   readonly host?: string;
   /** 0 (default) picks a free port; the actual one is returned. */
   readonly smtpPort?: number;
   readonly webhookPort?: number;
   /** Where `email/` and `slack/` are written (created if missing). */
   readonly dir: string;
+  /**
+   * When set, the SMTP sink advertises AUTH (PLAIN, LOGIN; after STARTTLS when `tls` is set) and refuses other
+   * credentials with 535, as a relay does on a wrong password; clients that do not authenticate
+   * still deliver.
+   */
+  readonly smtpPassword?: string;
   /** Called with one line per problem (bad body, parse failure); default: stderr. */
   readonly log?: (line: string) => void;
   /** PEM certificate and key: the webhook serves HTTPS and SMTP requires STARTTLS. */
@@ -120,15 +127,22 @@ async function startSmtp(
   log: (line: string) => void,
   track: (p: Promise<unknown>) => void,
   tls: NotificationSinksOptions['tls'],
+  password: string | undefined,
 ) {
+  // Without a password no AUTH is advertised, so a client with or without credentials delivers.
+  const disabledCommands = [...(password === undefined ? ['AUTH'] : []), ...(tls ? [] : ['STARTTLS'])];
   const server = new SMTPServer({
-    // Loopback sink: no AUTH advertised, so a client with or without credentials delivers. With a
-    // certificate, STARTTLS is offered and MAIL FROM before it is refused (as a TLS-only relay does).
+    // With a certificate, STARTTLS is offered and MAIL FROM before it is refused (as a TLS-only relay
+    // does); AUTH then needs TLS first. Without one (unit tests) AUTH is allowed in plain text.
     secure: false,
-    ...(tls
-      ? { key: tls.key, cert: tls.cert, disabledCommands: ['AUTH'] }
-      : { disabledCommands: ['AUTH', 'STARTTLS'], hideSTARTTLS: true }),
+    ...(tls ? { key: tls.key, cert: tls.cert } : { hideSTARTTLS: true, allowInsecureAuth: true }),
+    disabledCommands,
     authOptional: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(auth, _session, callback) {
+      if (password !== undefined && auth.password === password) callback(null, { user: auth.username });
+      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
     onMailFrom(
       _address: SMTPServerAddress,
       session: SMTPServerSession,
@@ -294,7 +308,15 @@ export async function startNotificationSinks(options: NotificationSinksOptions):
     p.finally(() => pending.delete(p)).catch(() => undefined);
   };
 
-  const smtp = await startSmtp(host, options.smtpPort ?? 0, emailSpool, log, track, options.tls);
+  const smtp = await startSmtp(
+    host,
+    options.smtpPort ?? 0,
+    emailSpool,
+    log,
+    track,
+    options.tls,
+    options.smtpPassword,
+  );
   let webhook: Awaited<ReturnType<typeof startWebhook>>;
   try {
     webhook = await startWebhook(host, options.webhookPort ?? 0, slackSpool, log, track, options.tls);
@@ -353,18 +375,27 @@ interface CliOptions {
   host: string;
   smtpPort: number;
   webhookPort: number;
+  smtpPassword?: string;
   tls?: { cert: Buffer; key: Buffer };
 }
 
 function parseCli(argv: readonly string[]): CliOptions {
   const usage =
-    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--tls-cert F --tls-key F]';
+    'usage: node scripts/stack/notification-sinks.ts --dir D --smtp-port N --webhook-port M [--host H] [--tls-cert F --tls-key F] [--smtp-password-file F]';
   const values: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
     const value = argv[i + 1];
     if (
-      !['--dir', '--host', '--smtp-port', '--webhook-port', '--tls-cert', '--tls-key'].includes(key) ||
+      ![
+        '--dir',
+        '--host',
+        '--smtp-port',
+        '--webhook-port',
+        '--tls-cert',
+        '--tls-key',
+        '--smtp-password-file',
+      ].includes(key) ||
       value === undefined
     ) {
       throw new Error(`${usage}\n(unexpected argument ${JSON.stringify(key)})`);
@@ -388,6 +419,11 @@ function parseCli(argv: readonly string[]): CliOptions {
     host: values['--host'] ?? '127.0.0.1',
     smtpPort: port('--smtp-port'),
     webhookPort: port('--webhook-port'),
+    // Read once at start: the password the sink expects from then on.
+    smtpPassword:
+      values['--smtp-password-file'] === undefined
+        ? undefined
+        : readFileSync(values['--smtp-password-file'], 'utf8'),
   };
 }
 

@@ -15,6 +15,7 @@ export const DEFAULT_PORTS = {
   nodeExporter: 9100,
   postgresExporter: 9187,
   redisExporter: 9121,
+  blackboxExporter: 9115,
   cadvisor: 8080,
   postgres: 5432,
   redis: 6379,

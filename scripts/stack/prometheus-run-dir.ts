@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
@@ -14,12 +23,35 @@ import type { StackPorts } from './ports.ts';
 export interface PrometheusIntervals {
   readonly scrapeInterval?: string;
   readonly evaluationInterval?: string;
+  /**
+   * End-to-end tests only: every alert's `for:` divided by this, in rendered copies of the rule
+   * files (the promtool tests check the shipped durations; the e2e tests check delivery).
+   */
+  readonly ruleForDivisor?: number;
 }
 
-/** Job name → target port (null: no native target for that job). Names are prometheus.yml's jobs. */
-export function prometheusTargets(ports: StackPorts, cadvisor: boolean): Record<string, number | null> {
+const DURATION_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/** A rule file's text with each `for:` divided by `divisor` (at least 1s; whole seconds). */
+export function withShorterFor(source: string, divisor: number): string {
+  return source.replace(/^(\s+for: )(\d+)(s|m|h)\s*$/gm, (_, prefix: string, n: string, unit: string) => {
+    const seconds = Math.max(1, Math.round((Number(n) * DURATION_SECONDS[unit]) / divisor));
+    return `${prefix}${seconds}s`;
+  });
+}
+
+/**
+ * Job name → target port (null: no native target for that job). Names are prometheus.yml's jobs.
+ * In push mode (`apiMetricsScraped` false) the API's /metrics answers 404: the job has no target,
+ * and the API's liveness is the api-liveness probe's alone (see apiLivenessTargets).
+ */
+export function prometheusTargets(
+  ports: StackPorts,
+  cadvisor: boolean,
+  apiMetricsScraped = true,
+): Record<string, number | null> {
   return {
-    'mytelevision-api': ports.api,
+    'mytelevision-api': apiMetricsScraped ? ports.api : null,
     'node-exporter': ports.nodeExporter,
     postgres: ports.postgresExporter,
     redis: ports.redisExporter,
@@ -71,6 +103,19 @@ export interface PrometheusRunDirOptions {
   /** The stack's tls/ dir (ca.crt). */
   readonly tlsDir: string;
   readonly intervals: PrometheusIntervals;
+  /** false in push mode (OTEL_METRICS_EXPORTER=otlp): the API's /metrics is not scraped. */
+  readonly apiMetricsScraped?: boolean;
+}
+
+/** targets/api-liveness.yml: the URL the blackbox exporter probes, and the exporter's address. */
+export function apiLivenessTargets(ports: StackPorts): string {
+  return (
+    `- targets: ["https://127.0.0.1:${ports.api}/health/live"]
+` +
+    `  labels:
+    __blackbox_exporter: "127.0.0.1:${ports.blackboxExporter}"
+`
+  );
 }
 
 export function preparePrometheusRunDir(options: PrometheusRunDirOptions): string {
@@ -90,12 +135,30 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   } else {
     link(join(shipped, 'prometheus.yml'), config);
   }
-  link(join(shipped, 'rules'), join(dir, 'rules'));
+  const rules = join(dir, 'rules');
+  if (options.intervals.ruleForDivisor) {
+    if (isSymlink(rules)) rmSync(rules);
+    mkdirSync(rules, { recursive: true });
+    for (const file of readdirSync(join(shipped, 'rules')).filter((f) => f.endsWith('.yml'))) {
+      const source = readFileSync(join(shipped, 'rules', file), 'utf8');
+      writeFileSync(
+        join(rules, file),
+        `# RENDERED by scripts/stack for an end-to-end test: every for: divided by ${options.intervals.ruleForDivisor}.\n${withShorterFor(source, options.intervals.ruleForDivisor)}`,
+      );
+    }
+  } else {
+    link(join(shipped, 'rules'), rules);
+  }
   link(options.tlsDir, join(dir, 'tls'));
-  for (const [job, port] of Object.entries(prometheusTargets(options.ports, options.cadvisor))) {
+  const targets = prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true);
+  for (const [job, port] of Object.entries(targets)) {
     const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
     writeFileSync(join(dir, 'targets', `${job}.yml`), `# written by scripts/stack (native stack)\n${body}`);
   }
+  writeFileSync(
+    join(dir, 'targets', 'api-liveness.yml'),
+    `# written by scripts/stack (native stack)\n${apiLivenessTargets(options.ports)}`,
+  );
   const secret = (name: string, value: string) =>
     writeFileSync(join(dir, 'secrets', name), value, { mode: 0o600 });
   // The same credentials as the web configs of the stack (copies: Prometheus reads them relative to its config).

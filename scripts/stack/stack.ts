@@ -38,7 +38,7 @@ export interface StackState {
 /** Order of start; stop runs backwards. Components in one phase start together. */
 const PHASES: readonly (readonly string[])[] = [
   ['postgres', 'redis', 'node-exporter', 'cadvisor', 'otel-collector', 'notification-sinks'],
-  ['postgres-exporter', 'redis-exporter', 'alertmanager', 'api'],
+  ['postgres-exporter', 'redis-exporter', 'blackbox-exporter', 'alertmanager', 'api'],
   ['prometheus'],
 ];
 

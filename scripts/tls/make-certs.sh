@@ -27,7 +27,7 @@ umask 077
 
 # Compose service names that serve TLS (docker-compose*.yml): a client inside the compose network
 # reaches each by its service name, and that name must be in the certificate.
-services="api prometheus alertmanager grafana otel-collector node-exporter postgres-exporter redis-exporter postgres redis cadvisor"
+services="api prometheus alertmanager grafana otel-collector node-exporter postgres-exporter redis-exporter blackbox-exporter postgres redis cadvisor"
 
 if [ ! -s ca.crt ] || [ ! -s ca.key ] || ! openssl x509 -checkend 86400 -noout -in ca.crt >/dev/null 2>&1; then
   openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 \
@@ -37,8 +37,17 @@ if [ ! -s ca.crt ] || [ ! -s ca.key ] || ! openssl x509 -checkend 86400 -noout -
   rm -f server.crt
 fi
 
+# A certificate missing one of the names (a service added since it was issued) is re-issued.
+names_present() {
+  sans=$(openssl x509 -noout -ext subjectAltName -in server.crt 2>/dev/null) || return 1
+  for name in $services "$@"; do
+    case "$sans" in *"DNS:$name,"* | *"DNS:$name") ;; *) return 1 ;; esac
+  done
+}
+
 if [ -s server.crt ] && [ -s server.key ] &&
   [ "$(grep -c 'BEGIN CERTIFICATE' server.crt)" -ge 2 ] &&
+  names_present "$@" &&
   openssl x509 -checkend 86400 -noout -in server.crt >/dev/null 2>&1 &&
   openssl verify -CAfile ca.crt server.crt >/dev/null 2>&1; then
   exit 0

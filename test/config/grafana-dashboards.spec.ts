@@ -22,6 +22,8 @@ const PROVISIONING = join(ROOT, 'monitoring/grafana/provisioning');
 
 /** The agreed table of pre-configured dashboards, typed here on purpose (not derived from the code). */
 const SEED_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
+/** Every dashboard: the five of the product's list, and the SLO dashboard. */
+const ALL_UIDS = [...SEED_UIDS, 'slo'];
 
 interface GridPos {
   x: number;
@@ -109,8 +111,8 @@ describe('generated dashboards', () => {
       expect({ name, content: committed.get(name) }).toEqual({ name, content });
   });
 
-  it("has the seed's five dashboard uids, one file each, with titles and a schema version", () => {
-    expect(dashboards.map((d) => d.uid).sort()).toEqual([...SEED_UIDS].sort());
+  it('has the five product dashboard uids and the SLO dashboard, one file each, with titles and a schema version', () => {
+    expect(dashboards.map((d) => d.uid).sort()).toEqual([...ALL_UIDS].sort());
     for (const d of dashboards) {
       expect(committed.has(`${d.uid}.json`)).toBe(true);
       expect(d.title).toEqual(expect.any(String));
@@ -120,7 +122,7 @@ describe('generated dashboards', () => {
 });
 
 describe('panel layout', () => {
-  it.each(SEED_UIDS)('%s: unique ids, positions inside the 24-column grid, no overlaps', (uid) => {
+  it.each(ALL_UIDS)('%s: unique ids, positions inside the 24-column grid, no overlaps', (uid) => {
     const d = dashboards.find((x) => x.uid === uid)!;
     const ids = d.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);

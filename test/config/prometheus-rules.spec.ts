@@ -12,13 +12,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadRules, recordingRuleNames, RULES_DIR } from '../support/known-metrics';
+import { loadRules, recordingRuleNames, ruleFiles, RULES_DIR } from '../support/known-metrics';
 import { runTool, tool } from '../support/tools';
 
 /**
  * The Prometheus configuration checked by Prometheus's own tool (promtool at versions.env's PROMETHEUS_VERSION):
  * prometheus.yml loads with its target and secret files, every rule file is valid, every unit test
- * passes, and the unit tests cover every alert (firing, not yet at the `for:` edge, silent).
+ * passes, and the unit tests cover every alert of every rule file (firing, not yet at the `for:`
+ * edge, silent).
  */
 const ROOT = join(__dirname, '..', '..');
 const PROM_DIR = join(ROOT, 'monitoring', 'prometheus');
@@ -55,7 +56,10 @@ const DASHBOARD_UIDS = [
   'database-perf',
   'business-metrics',
   'infrastructure',
+  'slo',
 ];
+/** Alerts without a dashboard: the heartbeat says nothing a dashboard could show. */
+const WITHOUT_DASHBOARD = ['Watchdog'];
 
 interface AlertRule {
   alert: string;
@@ -67,8 +71,16 @@ interface AlertRule {
 const alertRules: AlertRule[] = (loadRules(join(RULES_DIR, 'alerts.yml')).groups ?? []).flatMap(
   (g) => (g.rules ?? []) as AlertRule[],
 );
+/** Every alerting rule of every rule file (one alert name may have several rules, e.g. burn-rate windows). */
+const allAlertRules: AlertRule[] = ruleFiles()
+  .flatMap((f) => loadRules(f).groups ?? [])
+  .flatMap((g) => (g.rules ?? []) as AlertRule[])
+  .filter((r) => r.alert);
+const alertNames = [...new Set(allAlertRules.map((r) => r.alert))].sort();
 
 interface UnitTestFile {
+  rule_files: string[];
+  group_eval_order?: string[];
   evaluation_interval?: string;
   tests: Array<{
     name?: string;
@@ -82,9 +94,9 @@ const testFiles = readdirSync(TESTS_DIR)
 const unitTests = testFiles.map((f) => parse(readFileSync(join(TESTS_DIR, f), 'utf8')) as UnitTestFile);
 
 const seconds = (d: string) => {
-  const m = /^(\d+)(s|m|h)$/.exec(d);
+  const m = /^(\d+)(s|m|h|d)$/.exec(d);
   if (!m) throw new Error(`unsupported duration ${d}`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 };
 
 describe('prometheus.yml', () => {
@@ -102,11 +114,12 @@ describe('prometheus.yml', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('scrapes every 15s the seed jobs, the Collector, Alertmanager and itself', () => {
+  it('scrapes every 15s the seed jobs, the liveness probe, the Collector, Alertmanager and itself', () => {
     expect(config.global.scrape_interval).toBe('15s');
     expect(jobs.map((j) => j.job_name).sort()).toEqual(
       [
         'alertmanager',
+        'api-liveness',
         'cadvisor',
         'mytelevision-api',
         'node-exporter',
@@ -122,6 +135,7 @@ describe('prometheus.yml', () => {
   it('takes every address from a committed targets file holding the compose service address', () => {
     const compose: Record<string, string> = {
       'mytelevision-api': 'api:3000',
+      'api-liveness': 'https://api:3000/health/live',
       'node-exporter': 'node-exporter:9100',
       postgres: 'postgres-exporter:9187',
       redis: 'redis-exporter:9121',
@@ -187,7 +201,42 @@ describe('prometheus.yml', () => {
       status: 0,
       output: expect.stringContaining('SUCCESS'),
     });
-    expect(run.output).toMatch(/SUCCESS: 2 rule files found/);
+    expect(run.output).toMatch(
+      new RegExp(
+        `SUCCESS: ${readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).length} rule files found`,
+      ),
+    );
+  });
+
+  it("takes the bases of the alerts' links from the environment and keeps them off the alerts sent", () => {
+    expect(config.global.external_labels).toEqual({
+      runbook_base_url: '${RUNBOOK_BASE_URL}',
+      grafana_root_url: '${GRAFANA_ROOT_URL}',
+    });
+    expect(config.alerting.alert_relabel_configs).toEqual([
+      { action: 'labeldrop', regex: 'runbook_base_url|grafana_root_url' },
+    ]);
+  });
+
+  it("probes the API's liveness route through the blackbox exporter named in the targets file", () => {
+    const probe = jobs.find((j) => j.job_name === 'api-liveness')!;
+    expect(probe.metrics_path).toBe('/probe');
+    expect(probe.params).toEqual({ module: ['http_2xx'] });
+    const groups = parse(readFileSync(join(PROM_DIR, 'targets', 'api-liveness.yml'), 'utf8'));
+    expect(groups[0].labels).toEqual({ __blackbox_exporter: 'blackbox-exporter:9115' });
+    // The exporter itself over HTTPS + basic auth, like the other exporters.
+    expect(probe).toMatchObject({
+      scheme: 'https',
+      tls_config: { ca_file: 'tls/ca.crt' },
+      basic_auth: { username: 'prometheus', password_file: 'secrets/exporters_basic_auth_password' },
+    });
+    // The probed URL is HTTPS, verified against the stack's CA by the module.
+    expect(groups[0].targets).toEqual(['https://api:3000/health/live']);
+    const blackbox = parse(readFileSync(join(PROM_DIR, '..', 'blackbox', 'blackbox.yml'), 'utf8'));
+    expect(blackbox.modules.http_2xx.http).toMatchObject({
+      fail_if_not_ssl: true,
+      tls_config: { ca_file: 'tls/ca.crt' },
+    });
   });
 
   function secretFiles(): string[] {
@@ -243,8 +292,8 @@ describe('rule files', () => {
   });
 });
 
-describe('alerts.yml against SPEC §5', () => {
-  it('has every SPEC alert (and the two seed examples), and no other', () => {
+describe("alerts.yml: the product's alert table", () => {
+  it('has every alert of the table (and the two examples), and no other', () => {
     expect(alertRules.map((r) => r.alert).sort()).toEqual(SPEC_ALERTS.map((a) => a.name).sort());
   });
 
@@ -255,15 +304,24 @@ describe('alerts.yml against SPEC §5', () => {
     if (spec.for) expect(rule.for).toBe(spec.for);
   });
 
-  it.each(alertRules.map((r) => [r.alert, r] as const))(
-    '%s has summary, description, a runbook in the repo and a dashboard',
+  it.each(allAlertRules.map((r) => [r.alert, r] as const))(
+    '%s has summary, description, an absolute runbook link to a runbook in the repo and a dashboard',
     (name, rule) => {
       const a = rule.annotations ?? {};
       expect(a.summary).toEqual(expect.any(String));
       expect(a.description).toEqual(expect.any(String));
-      expect(a.runbook_url).toBe(`monitoring/runbooks/${name}.md`);
+      expect(a.runbook_url).toBe(`{{ $externalLabels.runbook_base_url }}/monitoring/runbooks/${name}.md`);
       expect(existsSync(join(RUNBOOKS_DIR, `${name}.md`))).toBe(true);
+      if (WITHOUT_DASHBOARD.includes(name)) return;
       expect(DASHBOARD_UIDS).toContain(a.dashboard_uid);
+      expect(a.dashboard_url).toBe(`{{ $externalLabels.grafana_root_url }}/d/${a.dashboard_uid}`);
+    },
+  );
+
+  it.each(allAlertRules.map((r) => [r.alert, r] as const))(
+    '%s has a severity Alertmanager routes',
+    (_, rule) => {
+      expect(['critical', 'warning', 'security', 'payments', 'none']).toContain(rule.labels?.severity);
     },
   );
 
@@ -291,12 +349,13 @@ describe('unit-test coverage', () => {
     ),
   );
 
-  it.each(alertRules.map((r) => [r.alert, r] as const))(
+  it.each(allAlertRules.map((r) => [r.alert, r] as const))(
     '%s is tested firing and silent, and at its for: edge',
     (name, rule) => {
       const own = cases.filter((c) => c.alertname === name);
       expect(own.some((c) => c.firing)).toBe(true);
-      expect(own.some((c) => !c.firing)).toBe(true);
+      // Watchdog always fires: it has no silent case.
+      if (name !== 'Watchdog') expect(own.some((c) => !c.firing)).toBe(true);
       if (rule.for) {
         // In one test group: silent one evaluation before the first firing expectation.
         const edge = own.some((fire) => {
@@ -323,22 +382,28 @@ describe('unit-test coverage', () => {
     expect(untested).toEqual([]);
   });
 
-  it('evaluates recording groups before alerting groups in the alert tests (exact for: edges)', () => {
-    const alertsTest = parse(readFileSync(join(TESTS_DIR, 'alerts.test.yml'), 'utf8')) as {
-      group_eval_order: string[];
-    };
-    const groups = readdirSync(RULES_DIR).flatMap((f) =>
-      (loadRules(join(RULES_DIR, f)).groups ?? []).map((g) => ({ f, name: g.name })),
-    );
-    expect([...alertsTest.group_eval_order].sort()).toEqual(groups.map((g) => g.name).sort());
-    const lastRecording = Math.max(
-      ...groups
-        .filter((g) => g.f === 'recording.yml')
-        .map((g) => alertsTest.group_eval_order.indexOf(g.name)),
-    );
-    const firstAlerting = Math.min(
-      ...groups.filter((g) => g.f === 'alerts.yml').map((g) => alertsTest.group_eval_order.indexOf(g.name)),
-    );
-    expect(lastRecording).toBeLessThan(firstAlerting);
+  it.each(testFiles.map((f, i) => [f, unitTests[i]] as const))(
+    '%s evaluates every group of its rule files, recording groups before alerting groups (exact for: edges)',
+    (_, file) => {
+      const groups = file.rule_files.flatMap((f) =>
+        (loadRules(join(TESTS_DIR, f)).groups ?? []).map((g) => ({
+          name: g.name,
+          recording: (g.rules ?? []).every((r) => r.record),
+        })),
+      );
+      const order = file.group_eval_order ?? [];
+      expect([...order].sort()).toEqual(groups.map((g) => g.name).sort());
+      const lastRecording = Math.max(
+        -1,
+        ...groups.filter((g) => g.recording).map((g) => order.indexOf(g.name)),
+      );
+      const alerting = groups.filter((g) => !g.recording).map((g) => order.indexOf(g.name));
+      if (alerting.length) expect(lastRecording).toBeLessThan(Math.min(...alerting));
+    },
+  );
+
+  it('covers every alert name of every rule file', () => {
+    const tested = new Set(cases.map((c) => c.alertname));
+    expect(alertNames.filter((n) => !tested.has(n))).toEqual([]);
   });
 });

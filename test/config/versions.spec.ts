@@ -26,6 +26,7 @@ const IMAGE_TAGS: Readonly<Record<string, string>> = {
   'prom/node-exporter': `v${v.NODE_EXPORTER_VERSION}`,
   'quay.io/prometheuscommunity/postgres-exporter': `v${v.POSTGRES_EXPORTER_VERSION}`,
   'oliver006/redis_exporter': `v${v.REDIS_EXPORTER_VERSION}-alpine`,
+  'prom/blackbox-exporter': `v${v.BLACKBOX_EXPORTER_VERSION}`,
   'ghcr.io/google/cadvisor': `v${v.CADVISOR_VERSION}`,
   'otel/opentelemetry-collector-contrib': v.OTELCOL_VERSION,
   'grafana/grafana': v.GRAFANA_VERSION,

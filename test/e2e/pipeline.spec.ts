@@ -149,7 +149,9 @@ describe('pipeline (pull mode): API → Prometheus', () => {
       ),
     )
       .filter(([, port]) => port !== null)
-      .map(([job]) => job);
+      .map(([job]) => job)
+      // The blackbox exporter's probe of the API (its target is a URL, not a port).
+      .concat(['api-liveness']);
     const up = await instantQuery(promUrl(stack!), 'up');
     expect(up.map((s) => s.metric.job).sort()).toEqual([...jobs].sort());
     for (const s of up) expect([s.metric.job, s.value[1]]).toEqual([s.metric.job, '1']);

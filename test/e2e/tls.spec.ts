@@ -44,7 +44,6 @@ const WITHOUT_AUTH = new Set([
   'otel-collector/metrics',
   'otel-collector/internal-metrics',
   'otel-collector/health',
-  'notification-sinks/smtp',
   'notification-sinks/webhook',
   'api/web',
 ]);
@@ -149,6 +148,7 @@ describe('every HTTP endpoint', () => {
       [
         'alertmanager/web',
         'api/metrics',
+        'blackbox-exporter/metrics',
         'node-exporter/metrics',
         'postgres-exporter/metrics',
         'prometheus/web',

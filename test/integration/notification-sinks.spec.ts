@@ -1,5 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { join } from 'node:path';
 import { loadRules, RULES_DIR } from '../support/known-metrics';
 import { freePort } from '../support/ports';
@@ -17,14 +20,17 @@ import {
 
 /**
  * The notification sinks of the native stack, proven with the real delivery path: the shipped
- * Alertmanager config (rendered by scripts/render-alertmanager-config.mjs, group_wait and all)
- * running in Debian's Alertmanager 0.25 sends plain SMTP to the SMTP sink and Slack JSON to the
+ * Alertmanager config (rendered by scripts/render-alertmanager-config.ts, group_wait and all)
+ * running in Alertmanager (versions.env's version) sends plain SMTP to the SMTP sink and Slack JSON to the
  * webhook sink; each notification lands in the right team's mailbox / channel with the alert's
  * summary and runbook link. Plus the webhook's refusals and the CLI's lifecycle.
  */
 const ROOT = join(__dirname, '..', '..');
-const RENDERER = join(ROOT, 'scripts', 'render-alertmanager-config.mjs');
+const RENDERER = join(ROOT, 'scripts', 'render-alertmanager-config.ts');
 const RUNBOOK_BASE_URL = 'https://git.example.com/mytelevision/api/-/blob/main';
+/** The absolute runbook link Prometheus makes of a rule's annotation (its external label expanded). */
+const runbookOf = (annotation: string) =>
+  annotation.replace('{{ $externalLabels.runbook_base_url }}', RUNBOOK_BASE_URL);
 const SLACK_PATH = '/services/T000/B000/sinktest';
 
 /** One address per receiver, so the envelope shows which receiver sent each e-mail. */
@@ -72,23 +78,27 @@ beforeAll(async () => {
   sinks = await startNotificationSinks({ dir: join(dir, 'spool'), log: () => undefined });
   writeFileSync(join(dir, 'slack_webhook_url'), `http://127.0.0.1:${sinks.webhookPort}${SLACK_PATH}`);
   writeFileSync(join(dir, 'smtp_password'), 'unused-no-smtp-user');
-  const render = runTool(process.execPath, [RENDERER, '--out-dir', join(dir, 'am')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      SMTP_HOST: `127.0.0.1:${sinks.smtpPort}`,
-      SMTP_FROM: 'alertmanager@example.com',
-      SMTP_REQUIRE_TLS: 'false',
-      SMTP_PASSWORD_FILE: join(dir, 'smtp_password'),
-      SLACK_WEBHOOK_URL_FILE: join(dir, 'slack_webhook_url'),
-      ALERT_EMAIL_CRITICAL: TEAM_EMAIL.critical,
-      ALERT_EMAIL_WARNING: TEAM_EMAIL.warning,
-      ALERT_EMAIL_DATABASE: TEAM_EMAIL.database,
-      ALERT_EMAIL_SECURITY: TEAM_EMAIL.security,
-      ALERT_EMAIL_PAYMENTS: TEAM_EMAIL.payments,
-      ALERT_EMAIL_DEFAULT: TEAM_EMAIL.default,
-      RUNBOOK_BASE_URL,
+  const render = runTool(
+    process.execPath,
+    ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', RENDERER, '--out-dir', join(dir, 'am')],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SMTP_HOST: `127.0.0.1:${sinks.smtpPort}`,
+        SMTP_FROM: 'alertmanager@example.com',
+        SMTP_REQUIRE_TLS: 'false',
+        SMTP_PASSWORD_FILE: join(dir, 'smtp_password'),
+        SLACK_WEBHOOK_URL_FILE: join(dir, 'slack_webhook_url'),
+        ALERT_EMAIL_CRITICAL: TEAM_EMAIL.critical,
+        ALERT_EMAIL_WARNING: TEAM_EMAIL.warning,
+        ALERT_EMAIL_DATABASE: TEAM_EMAIL.database,
+        ALERT_EMAIL_SECURITY: TEAM_EMAIL.security,
+        ALERT_EMAIL_PAYMENTS: TEAM_EMAIL.payments,
+        ALERT_EMAIL_DEFAULT: TEAM_EMAIL.default,
+        RUNBOOK_BASE_URL,
+      },
     },
-  });
+  );
   if (render.status !== 0) throw new Error(`renderer failed:\n${render.output}`);
   const port = await freePort();
   const am = new ManagedProcess('alertmanager', tool('alertmanager'), [
@@ -121,7 +131,7 @@ describe('Alertmanager → notification sinks (real delivery path)', () => {
         annotations: {
           summary: rule.annotations.summary,
           description: `${alert} sink test`,
-          runbook_url: rule.annotations.runbook_url,
+          runbook_url: runbookOf(rule.annotations.runbook_url),
           dashboard_uid: rule.annotations.dashboard_uid,
         },
         generatorURL: 'http://127.0.0.1:9090/graph',
@@ -153,7 +163,7 @@ describe('Alertmanager → notification sinks (real delivery path)', () => {
     expect(email.to).toEqual(to);
     expect(email.from).toBe('alertmanager@example.com');
     expect(email.subject).toBe(`[FIRING:1] ${alert} (${rule.labels.severity})`);
-    const runbook = `${RUNBOOK_BASE_URL}/${rule.annotations.runbook_url}`;
+    const runbook = runbookOf(rule.annotations.runbook_url);
     expect(email.text).toContain(rule.annotations.summary);
     expect(email.text).toContain(runbook);
     expect(email.html).toContain(`href="${runbook}"`);
@@ -173,9 +183,7 @@ describe('Alertmanager → notification sinks (real delivery path)', () => {
       expect(payload.channel).toBe(channel);
       expect(payload.attachments[0].title).toBe(`[FIRING:1] ${alert} (${rule.labels.severity})`);
       expect(payload.attachments[0].text).toContain(rule.annotations.summary);
-      expect(payload.attachments[0].text).toContain(
-        `<${RUNBOOK_BASE_URL}/${rule.annotations.runbook_url}|Runbook>`,
-      );
+      expect(payload.attachments[0].text).toContain(`<${runbookOf(rule.annotations.runbook_url)}|Runbook>`);
     },
   );
 
@@ -225,6 +233,112 @@ describe('webhook sink refusals', () => {
 
   it('readNotifications of a directory the sinks never wrote is empty', async () => {
     expect(await readNotifications(join(dir, 'nothing-here'))).toEqual({ emails: [], slack: [] });
+  });
+});
+
+/** The SMTP reply code to AUTH PLAIN with `password`, after EHLO (a raw SMTP dialogue). */
+async function authReply(port: number, password: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => (buffer += chunk));
+  const reply = async (code: RegExp) => {
+    const line = await waitFor(`an SMTP reply ${code}`, async () => {
+      const m = buffer.split('\r\n').find((l) => /^\d{3} /.test(l));
+      return m ?? false;
+    });
+    buffer = '';
+    if (!code.test(line)) throw new Error(`unexpected SMTP reply ${line}`);
+    return line;
+  };
+  try {
+    await reply(/^220 /);
+    socket.write('EHLO test\r\n');
+    await reply(/^250 /);
+    socket.write(`AUTH PLAIN ${Buffer.from(`\0alertmanager\0${password}`).toString('base64')}\r\n`);
+    return (await reply(/^\d{3} /)).slice(0, 3);
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe('SMTP sink with a password (a relay refusing a wrong one)', () => {
+  let sink: Awaited<ReturnType<typeof startNotificationSinks>>;
+  beforeAll(async () => {
+    sink = await startNotificationSinks({
+      dir: join(dir, 'auth-spool'),
+      smtpPassword: 'right',
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => sink.stop());
+
+  it('accepts the right password (235) and refuses a wrong one (535)', async () => {
+    expect(await authReply(sink.smtpPort, 'right')).toBe('235');
+    expect(await authReply(sink.smtpPort, 'wrong')).toBe('535');
+  });
+});
+
+/** A line-by-line SMTP dialogue on `socket`: each call sends `command` (if any) and returns the final reply line. */
+function smtpDialogue(socket: Socket | import('node:tls').TLSSocket) {
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => (buffer += chunk));
+  return async (command?: string): Promise<string> => {
+    if (command !== undefined) socket.write(`${command}\r\n`);
+    const line = await waitFor(`an SMTP reply to ${command ?? 'the connection'}`, async () => {
+      const m = buffer.split('\r\n').find((l) => /^\d{3} /.test(l));
+      return m ?? false;
+    });
+    const all = buffer;
+    buffer = '';
+    return command === 'EHLO test' ? all : line;
+  };
+}
+
+describe('SMTP sink with a certificate and a password (STARTTLS required, then AUTH)', () => {
+  let sink: Awaited<ReturnType<typeof startNotificationSinks>>;
+  let ca: Buffer;
+  beforeAll(async () => {
+    const tlsDir = join(dir, 'tls');
+    execFileSync('bash', [join(ROOT, 'scripts', 'tls', 'make-certs.sh'), tlsDir], { stdio: 'pipe' });
+    ca = readFileSync(join(tlsDir, 'ca.crt'));
+    sink = await startNotificationSinks({
+      dir: join(dir, 'tls-auth-spool'),
+      smtpPassword: 'right',
+      tls: { cert: readFileSync(join(tlsDir, 'server.crt')), key: readFileSync(join(tlsDir, 'server.key')) },
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => sink.stop());
+
+  it('refuses AUTH and MAIL before STARTTLS, then accepts the right password (235) and refuses a wrong one (535)', async () => {
+    const plain = connect(sink.smtpPort, '127.0.0.1');
+    let secure: import('node:tls').TLSSocket | undefined;
+    try {
+      const say = smtpDialogue(plain);
+      expect(await say()).toMatch(/^220 /);
+      expect(await say('EHLO test')).toMatch(/STARTTLS/);
+      expect(
+        (await say(`AUTH PLAIN ${Buffer.from('\0alertmanager\0right').toString('base64')}`)).slice(0, 3),
+      ).toBe('538');
+      expect((await say('MAIL FROM:<a@example.com>')).slice(0, 3)).toBe('530');
+      expect(await say('STARTTLS')).toMatch(/^220 /);
+      plain.removeAllListeners('data');
+      secure = connectTls({ socket: plain, ca, servername: 'localhost' });
+      await new Promise<void>((resolve, reject) =>
+        secure!.once('secureConnect', resolve).once('error', reject),
+      );
+      const sayTls = smtpDialogue(secure);
+      expect(await sayTls('EHLO test')).toMatch(/AUTH PLAIN LOGIN/);
+      const auth = (password: string) =>
+        sayTls(`AUTH PLAIN ${Buffer.from(`\0alertmanager\0${password}`).toString('base64')}`);
+      expect((await auth('wrong')).slice(0, 3)).toBe('535');
+      expect((await auth('right')).slice(0, 3)).toBe('235');
+    } finally {
+      secure?.destroy();
+      plain.destroy();
+    }
   });
 });
 

@@ -8,10 +8,12 @@ import { readNotifications } from '../../scripts/stack/notification-sinks.ts';
  * (from the rendered alertmanager.yml: each receiver's e-mail address and Slack channel), which
  * channel, firing or resolved, which alert group (the subject/title template prints
  * `[FIRING:n] <alertname> (<severity>)`; alertname is empty when a group mixes alert names).
+ * The webhook sink also receives Alertmanager's own webhook JSON (the Watchdog's heartbeat): those
+ * are `webhook` deliveries, named by the payload's receiver and group.
  */
 
 export interface Delivery {
-  readonly channel: 'email' | 'slack';
+  readonly channel: 'email' | 'slack' | 'webhook';
   readonly receiver: string;
   readonly status: 'firing' | 'resolved';
   readonly alertname: string;
@@ -58,6 +60,23 @@ export async function readDeliveries(dataDir: string): Promise<Delivery[]> {
     }
   }
   for (const s of slack) {
+    const webhook = s.payload as {
+      receiver?: string;
+      status?: string;
+      groupLabels?: Record<string, string>;
+      alerts?: unknown[];
+    };
+    if (webhook.receiver !== undefined && Array.isArray(webhook.alerts)) {
+      out.push({
+        channel: 'webhook',
+        receiver: webhook.receiver,
+        status: webhook.status === 'resolved' ? 'resolved' : 'firing',
+        alertname: webhook.groupLabels?.alertname ?? '',
+        receivedAt: Date.parse(s.receivedAt),
+        title: s.path,
+      });
+      continue;
+    }
     const payload = s.payload as { channel?: string; attachments?: { title?: string }[] };
     const title = payload.attachments?.[0]?.title ?? '';
     out.push({

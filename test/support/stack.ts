@@ -64,7 +64,21 @@ export function trustStackCa(stack: Stack): void {
 export interface TestStackOptions {
   readonly apiEnv?: StackOptions['apiEnv'];
   readonly collectorEnv?: StackOptions['collectorEnv'];
+  /** Renderer variables of Alertmanager: timing overrides (ALERTMANAGER_GROUP_WAIT etc.). */
+  readonly alertmanagerEnv?: StackOptions['alertmanagerEnv'];
+  /** Every rule's `for:` divided by this (alert-delivery tests; promtool checks the shipped ones). */
+  readonly ruleForDivisor?: number;
 }
+
+/**
+ * Alertmanager timings for alert-delivery tests: notifications within seconds of the alert, the
+ * heartbeat every 10 s; the shipped defaults (30s / 5m / 4h) are checked by the config tests.
+ */
+export const FAST_ALERTMANAGER: Readonly<Record<string, string>> = {
+  ALERTMANAGER_GROUP_WAIT: '1s',
+  ALERTMANAGER_GROUP_INTERVAL: '5s',
+  HEARTBEAT_REPEAT_INTERVAL: '10s',
+};
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
@@ -77,8 +91,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     root: REPO_ROOT,
     dataDir,
     ports,
-    prometheus: { scrapeInterval: TEST_INTERVAL, evaluationInterval: TEST_INTERVAL },
+    prometheus: {
+      scrapeInterval: TEST_INTERVAL,
+      evaluationInterval: TEST_INTERVAL,
+      ruleForDivisor: options.ruleForDivisor,
+    },
     apiEnv: { LOG_LEVEL: 'info', ...options.apiEnv },
+    alertmanagerEnv: options.alertmanagerEnv,
     collectorEnv: { OTELCOL_SPANMETRICS_FLUSH_INTERVAL: '2s', ...options.collectorEnv },
     fastDurability: true,
   });

@@ -9,6 +9,7 @@ import { authSessions } from './dashboards/auth-sessions.ts';
 import { businessMetrics } from './dashboards/business-metrics.ts';
 import { databasePerf } from './dashboards/database-perf.ts';
 import { infrastructure } from './dashboards/infrastructure.ts';
+import { slo } from './dashboards/slo.ts';
 import { buildDashboard, type DashboardSpec } from './layout.ts';
 
 export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
@@ -17,6 +18,7 @@ export const DASHBOARD_SPECS: readonly DashboardSpec[] = [
   databasePerf,
   businessMetrics,
   infrastructure,
+  slo,
 ];
 
 export function buildDashboards(): dashboard.Dashboard[] {

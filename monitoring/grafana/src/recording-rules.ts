@@ -1,5 +1,5 @@
 /**
- * Recording rules of monitoring/prometheus/rules/recording.yml that the dashboards read instead of
+ * Recording rules of monitoring/prometheus/rules/recording.yml and slo.yml that the dashboards read instead of
  * recomputing the expression at every refresh. The dashboard test checks each name is a known metric
  * (test/support/known-metrics.ts reads the recording rules), so a renamed rule fails there.
  */
@@ -12,7 +12,7 @@ export const RECORDED = {
   httpP95: 'job:mytelevision_http_request_duration_seconds:p95_rate5m',
   httpP99: 'job:mytelevision_http_request_duration_seconds:p99_rate5m',
   httpP95ByPath: 'job_path:mytelevision_http_request_duration_seconds:p95_rate5m',
-  failedLoginRate1m: 'job:mytelevision_auth_failed_login:rate1m',
+  failedLoginRate2m: 'job:mytelevision_auth_failed_login:rate2m',
   failedLoginRateByReason: 'job_reason:mytelevision_auth_failed_login:rate5m',
   loginRateByProviderStatus: 'job_provider_status:mytelevision_auth_login:rate5m',
   tokenExpiredIncrease5m: 'job:mytelevision_auth_token_expired:increase5m',
@@ -23,4 +23,12 @@ export const RECORDED = {
   nodeMemoryUsage: 'instance:node_memory_usage:ratio',
   nodeFilesystemUsage: 'instance_mountpoint:node_filesystem_usage:ratio',
   pgConnectionsUsage: 'instance:pg_connections_usage:ratio',
+  sloAvailabilityBudgetLeft: 'job:slo_availability_error_budget:remaining30d',
+  sloLatencyBudgetLeft: 'job:slo_latency_error_budget:remaining30d',
+  sloAvailabilityErrors30d: 'job:slo_availability_errors:ratio_rate30d',
+  sloLatencyErrors30d: 'job:slo_latency_errors:ratio_rate30d',
 } as const;
+
+/** The SLOs' error-ratio recording rule of one window, e.g. job:slo_availability_errors:ratio_rate1h. */
+export const sloErrorRatio = (slo: 'availability' | 'latency', window: string) =>
+  `job:slo_${slo}_errors:ratio_rate${window}`;

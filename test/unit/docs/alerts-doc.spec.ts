@@ -1,4 +1,4 @@
-import { renderAlertsDoc } from '../../../scripts/docs/alerts-doc.ts';
+import { renderAlertsDoc, runbookPath } from '../../../scripts/docs/alerts-doc.ts';
 import type { AlertmanagerConfig, AlertRule } from '../../../scripts/docs/sources.ts';
 
 /** docs/alerts.md on a routing tree with nesting, inheritance and a receiver that sends nothing. */
@@ -67,5 +67,15 @@ describe('alerts document', () => {
   it('says what each receiver sends, including nothing', () => {
     expect(doc).toContain('`dba` | e-mail dba@example.com; Slack #dba |');
     expect(doc).toContain('`null` | nothing (drops the notification) |');
+  });
+});
+
+describe('runbookPath', () => {
+  it("reads the runbook's repository path out of the rules' absolute, templated link", () => {
+    expect(runbookPath('{{ $externalLabels.runbook_base_url }}/monitoring/runbooks/APIDown.md')).toBe(
+      'monitoring/runbooks/APIDown.md',
+    );
+    expect(runbookPath('monitoring/runbooks/APIDown.md')).toBe('monitoring/runbooks/APIDown.md');
+    expect(runbookPath(undefined)).toBeUndefined();
   });
 });

@@ -12,6 +12,7 @@ const ENTRY_POINTS = [
   'scripts/security/replay.ts',
   'scripts/dashboards.ts',
   'scripts/docs/cli.ts',
+  'scripts/render-alertmanager-config.ts',
   'bench/run.ts',
   'bench/memory-child.ts',
   'test/fixtures/exporters/capture.ts',

@@ -40,7 +40,7 @@ export const authSessions: DashboardSpec = {
           description: 'PossibleBruteForce fires above 10 per minute.',
           w: 6,
           thresholds: { warn: 5, critical: 10 },
-          queries: [{ expr: `sum(${R.failedLoginRate1m}) * 60` }],
+          queries: [{ expr: `sum(${R.failedLoginRate2m}) * 60` }],
         },
         {
           kind: 'stat',
