@@ -21,9 +21,9 @@ const DASHBOARD_DIR = join(ROOT, 'monitoring/grafana/dashboards');
 const PROVISIONING = join(ROOT, 'monitoring/grafana/provisioning');
 
 /** The agreed table of pre-configured dashboards, typed here on purpose (not derived from the code). */
-const SEED_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
+const AGREED_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
 /** Every dashboard: the five of the product's list, and the SLO dashboard. */
-const ALL_UIDS = [...SEED_UIDS, 'slo'];
+const ALL_UIDS = [...AGREED_UIDS, 'slo'];
 
 interface GridPos {
   x: number;

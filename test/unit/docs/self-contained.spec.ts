@@ -17,7 +17,7 @@ const OUTSIDE_REFERENCES: ReadonlyArray<readonly [string, RegExp]> = [
   ['a numbered section of an outside specification', /\bSPEC §/],
   [
     'the original request by a nickname',
-    /\bthe seed\b|\bseed's\b|\s\(seed\)|\bseed (?:value|variable|names?|jobs?|methods?|signatures?)\b/i,
+    /\bthe seed\b|\bseed's\b|\s\(seed\)|#\s*seed\b|\bseed (?:value|variable|names?|jobs?|methods?|signatures?|uids?)\b|\bSEED_/i,
   ],
   ['a planning note', /\bbrief\b/i],
   ['an issue of a tracker the repository does not hold, by its number', /\bissue #?\d+/i],
