@@ -2,8 +2,8 @@
 # The project's test command (README "Quick start", and what .ci/run calls): on a fresh Debian
 # machine it installs what the tests run (Debian's servers and chromium, Node at versions.env, node
 # modules; Prometheus/Alertmanager and their tools, the Prometheus UI bundle, node/postgres exporters,
-# the dashboard checker and the Collector built once per version), builds the API, then runs every jest project:
-# unit, integration, config and e2e. Extra arguments go to jest (e.g. --selectProjects unit).
+# the dashboard checker, Thanos and the Collector built once per version), builds the API, then runs every jest project:
+# unit, integration, config, e2e and ha. Extra arguments go to jest (e.g. --selectProjects unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/runtime.sh
@@ -25,6 +25,7 @@ mtv_ensure_prometheus_tools
 mtv_ensure_prometheus_ui
 mtv_ensure_exporters
 mtv_ensure_grafana_dashboard_check
+mtv_ensure_thanos  # the ha project (HA profile: Thanos receive/store/query/compact)
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
 results=$(mktemp)
