@@ -275,8 +275,7 @@ describe('rendered alertmanager.yml', () => {
     const config = parseConfig(rendered);
     expect(config.global.smtp_smarthost).toBe('smtp.example.com:587');
     expect(config.global.smtp_require_tls).toBe(true);
-    const to = (name: string) =>
-      config.receivers.find((r) => r.name === name)?.email_configs?.[0].to;
+    const to = (name: string) => config.receivers.find((r) => r.name === name)?.email_configs?.[0].to;
     expect(to('security-team')).toBe('security@example.com, ciso@example.com');
     expect(to('default')).toBe('ops@example.com');
   });

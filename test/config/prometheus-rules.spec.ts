@@ -105,7 +105,11 @@ interface PrometheusConfig {
   global: { scrape_interval: string; external_labels?: Record<string, string> };
   scrape_configs: ScrapeJob[];
   alerting: {
-    alertmanagers: Array<{ scheme?: string; tls_config?: unknown; file_sd_configs: Array<{ files: string[] }> }>;
+    alertmanagers: Array<{
+      scheme?: string;
+      tls_config?: unknown;
+      file_sd_configs: Array<{ files: string[] }>;
+    }>;
     alert_relabel_configs?: unknown[];
   };
 }

@@ -185,14 +185,16 @@ export const METRICS = {
   activeUsers: def({
     name: 'mytelevision_active_users_total',
     kind: 'observed_gauge',
-    description: 'Users with an open session, by access type, read from the database (gauge; established name kept)',
+    description:
+      'Users with an open session, by access type, read from the database (gauge; established name kept)',
     unit: '',
     labels: { access_type: ACCESS_TYPES },
   }),
   premiumSubscribers: def({
     name: 'mytelevision_premium_subscribers_total',
     kind: 'observed_gauge',
-    description: 'Users with an active premium subscription, read from the database (gauge; established name kept)',
+    description:
+      'Users with an active premium subscription, read from the database (gauge; established name kept)',
     unit: '',
     labels: {},
   }),

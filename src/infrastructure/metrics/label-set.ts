@@ -44,7 +44,8 @@ export class ClosedLabelSet {
         const valueIndex = Math.floor(index / strides[i]) % valuesPerLabel[i].length;
         const value = valuesPerLabel[i][valueIndex];
         a[label] = value;
-        if (value === OTHER && !(metric.labels[label] as readonly string[]).includes(OTHER)) isDeclared = false;
+        if (value === OTHER && !(metric.labels[label] as readonly string[]).includes(OTHER))
+          isDeclared = false;
       });
       attributes.push(Object.freeze(a));
       if (isDeclared) declared.push(index);

@@ -13,7 +13,10 @@ export function throttledDiagLogger(sink: WarningSink, intervalMs = 60_000): Dia
     (message: string, ...args: unknown[]) => {
       const detail = args.map(describe).join(' ').slice(0, 500);
       // Throttle by the message and the error's first words, not by volatile details like ids.
-      throttle.warn(`${level}:${message}:${detail.slice(0, 80)}`, `opentelemetry: ${message}`, { level, detail });
+      throttle.warn(`${level}:${message}:${detail.slice(0, 80)}`, `opentelemetry: ${message}`, {
+        level,
+        detail,
+      });
     };
   const ignore = () => undefined;
   return { error: emit('error'), warn: emit('warn'), info: ignore, debug: ignore, verbose: ignore };

@@ -43,7 +43,9 @@ const GAUGES = new Set([
 describe('metric catalogue', () => {
   it('holds exactly the 24 agreed metrics, with their label names', () => {
     expect(METRIC_DEFINITIONS).toHaveLength(24);
-    expect(METRIC_DEFINITIONS.map((d) => [d.name, Object.keys(d.labels)])).toEqual(AGREED.map(([n, l]) => [n, [...l]]));
+    expect(METRIC_DEFINITIONS.map((d) => [d.name, Object.keys(d.labels)])).toEqual(
+      AGREED.map(([n, l]) => [n, [...l]]),
+    );
   });
 
   it('gives each metric its agreed kind', () => {
@@ -58,7 +60,10 @@ describe('metric catalogue', () => {
   });
 
   it('uses the agreed closed label-value sets', () => {
-    expect(METRICS.authLogin.labels).toEqual({ provider: ['local', 'google', 'apple', 'facebook'], status: ['success', 'failure'] });
+    expect(METRICS.authLogin.labels).toEqual({
+      provider: ['local', 'google', 'apple', 'facebook'],
+      status: ['success', 'failure'],
+    });
     expect(METRICS.authFailedLogin.labels.reason).toEqual([
       'invalid_credentials',
       'unknown_user',
@@ -78,7 +83,13 @@ describe('metric catalogue', () => {
     });
     expect(METRICS.subscriptionCreated.labels.plan_type).toEqual(['monthly', 'annual']);
     expect(METRICS.profilesCreated.labels.profile_type).toEqual(['adult', 'kids']);
-    expect(METRICS.deviceRegistrations.labels.device_type).toEqual(['tv', 'mobile', 'tablet', 'web', 'other']);
+    expect(METRICS.deviceRegistrations.labels.device_type).toEqual([
+      'tv',
+      'mobile',
+      'tablet',
+      'web',
+      'other',
+    ]);
     expect(METRICS.riskEvents.labels).toEqual({
       risk_type: ['brute_force', 'new_device', 'suspicious_payment'],
       action: ['blocked', 'flagged'],
