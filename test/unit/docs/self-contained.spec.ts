@@ -13,11 +13,12 @@ const BINARY = /\.(png|jpe?g|gif|ico|gz|tgz|zip|pdf|woff2?)$/i;
  * Wording that only makes sense to someone holding a document or a planning note the repository does
  * not contain. Say what is meant instead, or link the section of docs/ that explains it.
  */
+// Written with escapes (\u00a7 is the section sign) so that `git grep` finds none of them here either.
 const OUTSIDE_REFERENCES: ReadonlyArray<readonly [string, RegExp]> = [
-  ['a numbered section of an outside specification', /\bSPEC §/],
+  ['a numbered section of an outside specification', /\bSPEC \u00a7/],
   [
     'the original request by a nickname',
-    /\bthe seed\b|\bseed's\b|\s\(seed\)|#\s*seed\b|\bseed (?:value|variable|names?|jobs?|methods?|signatures?|uids?)\b|\bSEED_/i,
+    /\bthe\x20seed\b|\bseed\x27s\b|\s\(seed\)|#\s*seed\b|\bseed (?:value|variable|names?|jobs?|methods?|signatures?|uids?)\b|\bSEED_/i,
   ],
   ['a planning note', /\bbrief\b/i],
   ['an issue of a tracker the repository does not hold, by its number', /\bissue #?\d+/i],
