@@ -17,6 +17,7 @@ echo "test: node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
 npm run --silent typecheck
+npm run --silent format:check
 npm run --silent lint
 source scripts/lib/go-tools.sh
 mtv_ensure_prom2json
@@ -27,15 +28,35 @@ mtv_ensure_grafana_dashboard_check
 mtv_ensure_thanos  # the ha project (HA profile: Thanos receive/store/query/compact)
 if [ -x scripts/collector.sh ]; then scripts/collector.sh build; fi
 
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
 status=0
-npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# run_jest NAME ARGS...: one jest run, its JSON report kept for the closing line, its duration printed.
+run_jest() {
+  local name=$1 began
+  shift
+  began=$(date +%s)
+  npx jest --ci --json --outputFile="$results/$name.json" "$@" || status=$?
+  echo "test: $name took $(( $(date +%s) - began )) s"
+}
+if [ $# -gt 0 ]; then
+  run_jest selection "$@"
+else
+  # The HA profile's tests run on their own, after the main suite, so each duration is its own.
+  run_jest suite --selectProjects unit integration config e2e
+  run_jest ha --selectProjects ha
+fi
 # One plain closing line that CI reads, whatever jest printed before it.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
-  console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  const fs = require("fs"), path = require("path");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results" || true
 echo "test: finished in $(( $(date +%s) - started )) s"
 exit $status

@@ -41,7 +41,7 @@ export async function rawSamples(
     dedup: String(options.dedup ?? true),
     partial_response: 'true',
   });
-  const res = await fetch(`${query.url}/api/v1/query?${params}`, { headers: query.headers });
+  const res = await fetch(`${query.url}/api/v1/query?${params.toString()}`, { headers: query.headers });
   const body = (await res.json()) as {
     status: string;
     error?: string;
@@ -194,7 +194,7 @@ export async function postAlert(
 }
 
 /** A Thanos Query of its own reading only the Store Gateway (the bucket), TLS like the stack's: stopped by `stop()`. */
-export async function bucketOnlyQuery(
+export function bucketOnlyQuery(
   stack: Stack,
   thanos: string,
   ports: [number, number],
@@ -219,9 +219,9 @@ export async function bucketOnlyQuery(
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
-  return {
+  return Promise.resolve({
     url: `https://127.0.0.1:${ports[1]}`,
     headers: basicAuthHeader(stack, 'prometheus_basic_auth_password'),
     stop,
-  };
+  });
 }
