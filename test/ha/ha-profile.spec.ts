@@ -125,7 +125,7 @@ describe('Thanos is TLS like the rest of the stack', () => {
           resolve(socket.authorized);
           socket.destroy();
         });
-        socket.on('error', (err) => resolve(err.message));
+        socket.on('error', (err: Error) => resolve(err.message));
       });
       expect([name, authorized]).toEqual([name, true]);
     }
