@@ -163,6 +163,8 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
         `--grpc-address=127.0.0.1:${hp.thanosReceiveGrpc}`,
         `--http-address=127.0.0.1:${hp.thanosReceiveHttp}`,
         `--remote-write.address=127.0.0.1:${hp.thanosRemoteWrite}`,
+        // Replication between Receives (unused with one Receive): loopback and a port of its own.
+        `--receive.capnproto-address=127.0.0.1:${hp.thanosReceiveCapnproto}`,
         ...grpcServerTls,
         // Remote write over HTTPS (Receive applies --http.config to its HTTP port only, not here).
         `--remote-write.server-tls-cert=${tls.certFile}`,

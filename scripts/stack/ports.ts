@@ -68,6 +68,8 @@ export const HA_DEFAULT_PORTS = {
   thanosReceiveGrpc: 10901,
   thanosReceiveHttp: 10902,
   thanosRemoteWrite: 19291,
+  // Receive's Cap'n Proto replication server: its 0.0.0.0 default would collide between stacks.
+  thanosReceiveCapnproto: 19391,
   thanosStoreGrpc: 10911,
   thanosStoreHttp: 10912,
   thanosQueryGrpc: 10903,
