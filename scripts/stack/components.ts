@@ -381,28 +381,19 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           name: 'otlp-grpc',
           url: local(ports.otlpGrpc),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'otlp-http',
           url: local(ports.otlpHttp),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'metrics',
           url: local(ports.collectorPrometheus, '/metrics'),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'internal-metrics',
@@ -440,6 +431,7 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           OTELCOL_HEALTH_PORT: String(ports.collectorHealth),
           OTELCOL_TLS_CERT_FILE: tls.certFile,
           OTELCOL_TLS_KEY_FILE: tls.keyFile,
+          OTELCOL_AUTH_TOKEN_FILE: secrets.file('otelcol_token'),
           OTELCOL_TRACES_FILE: layout.tracesFile,
           ...options.collectorEnv,
         },
@@ -568,6 +560,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           // and Node's extra CA file (the HTTP exporter uses Node's default trust store).
           OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caFile,
           NODE_EXTRA_CA_CERTS: tls.caFile,
+          // The Collector's bearer token, read from the file by the preload (never in the environment).
+          OTLP_TOKEN_FILE: secrets.file('otelcol_token'),
           DEPLOYMENT_ENVIRONMENT: 'native-stack',
           ...options.apiEnv,
         },
