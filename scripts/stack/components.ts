@@ -401,7 +401,8 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
           tls: false,
           credentials: {
             type: 'none',
-            reason: "the Collector's own-telemetry pull reader has no TLS option",
+            reason:
+              "the Collector's own-telemetry pull reader has no TLS or authentication option (loopback only)",
           },
         },
         {
