@@ -3,7 +3,8 @@
 // seconds. integration: the built API with its preload, PGlite and real PostgreSQL/Redis, prom2json
 // and promtool.
 // config: the monitoring configs checked by the tools that load them (promtool, amtool, otelcol).
-// e2e: the whole native stack.
+// e2e: the whole native stack. ha: the HA profile (`up --ha`: replicas, Thanos, an Alertmanager
+// cluster) under faults; its own project so the main suite's time bound excludes it.
 const swc = ['@swc/jest', { swcrc: true }];
 const common = {
   transform: { '^.+\\.ts$': swc },
@@ -18,7 +19,7 @@ const project = (name) => ({
 });
 
 module.exports = {
-  projects: [project('unit'), project('integration'), project('config'), project('e2e')],
+  projects: [project('unit'), project('integration'), project('config'), project('e2e'), project('ha')],
   // A global option in Jest 30 (ignored per project): servers start in beforeAll hooks. Files that
   // need longer (end-to-end) set their own with jest.setTimeout.
   testTimeout: 120000,

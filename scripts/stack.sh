@@ -20,6 +20,7 @@ if [ "$command" = "up" ]; then
   mtv_ensure_prometheus_tools
   mtv_ensure_prometheus_ui
   mtv_ensure_exporters
+  case " $* " in *" --ha "*) mtv_ensure_thanos ;; esac
   scripts/collector.sh build
   bash scripts/stack/cadvisor.sh 2>/dev/null || echo "stack: cAdvisor cannot be built here (not served by the Go module proxy): job cadvisor has no native target" >&2
 else

@@ -5,6 +5,9 @@
 #                exposition through it (the JS parsers on npm mis-read labelled histograms).
 #   prometheus   prometheus + promtool, the release compose ships (not Debian's 2.42).
 #   alertmanager alertmanager + amtool, the release compose ships (not Debian's 0.25).
+#   thanos       the HA profile's long-term storage and deduplicating query (sidecar, store, query,
+#                compact), built with the tags its release uses (netgo,slicelabels: without
+#                slicelabels Receive panics in the gRPC buffer pool on the first call from Query).
 # shellcheck shell=bash
 # shellcheck source=../../versions.env
 source "$(dirname "${BASH_SOURCE[0]}")/../../versions.env"
@@ -21,11 +24,12 @@ mtv_go() {
 # module that requires MODULE and copies MODULE's own replace directives (`go install pkg@version`
 # refuses a module whose go.mod has any), with the version stamped as its release does.
 # One build at a time per tool (flock): the test command and a test file may ask together.
+# Build tags: netgo, plus MTV_GO_BUILD_TAGS (comma-separated) when the caller sets it.
 mtv_go_build() {
   local name=$1 version=$2 module=$3 modversion=${4#*@}
   shift 4
   local dir="$MTV_CACHE_DIR/$name-$version" pkg
-  local want=("$@") missing=0
+  local want=("$@") missing=0 tags="netgo${MTV_GO_BUILD_TAGS:+,$MTV_GO_BUILD_TAGS}"
   for pkg in "${want[@]}"; do [ -x "$dir/bin/$(basename "$pkg")" ] || missing=1; done
   [ "$missing" -eq 0 ] && return 0
   mkdir -p "$MTV_CACHE_DIR"
@@ -38,18 +42,18 @@ mtv_go_build() {
     started=$(date +%s)
     tmp=$(mktemp -d "$MTV_CACHE_DIR/.build-$name.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT
-    echo "go-tools: building $name $version ($module@$modversion; cold builds take minutes)" >&2
+    echo "go-tools: building $name $version ($module@$modversion, tags $tags; cold builds take minutes)" >&2
     gomod=$(mtv_go mod download -json "$module@$modversion" | sed -n 's/^\s*"GoMod": "\(.*\)",\?$/\1/p')
     {
       echo "module mytelevision.local/build/$name"
       echo "go 1.24"
-      grep -E '^replace ' "$gomod" || true
+      grep -E '^replace [^(]' "$gomod" || true
       sed -n '/^replace (/,/^)/p' "$gomod"
     } >"$tmp/go.mod"
     (cd "$tmp" && mtv_go get "${want[@]/%/@$modversion}" >"$tmp/get.log" 2>&1) || { tail -20 "$tmp/get.log" >&2; exit 1; }
     local ldflags="-X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=HEAD"
     ldflags+=" -X github.com/prometheus/common/version.BuildUser=mytelevision -X github.com/prometheus/common/version.Revision=$modversion"
-    (cd "$tmp" && CGO_ENABLED=0 mtv_go build -trimpath -tags netgo -ldflags "$ldflags" -o "$tmp/bin/" "${want[@]}") ||
+    (cd "$tmp" && CGO_ENABLED=0 mtv_go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$tmp/bin/" "${want[@]}") ||
       { echo "go-tools: $name build failed" >&2; exit 1; }
     mkdir -p "$dir" && rm -rf "$dir/bin" && mv "$tmp/bin" "$dir/bin"
     echo "go-tools: built $name $version into $dir/bin in $(($(date +%s) - started)) s" >&2
@@ -175,4 +179,13 @@ mtv_ensure_grafana_dashboard_check() {
     mkdir -p "$(dirname "$binary")" && mv "$tmp/grafana-dashboard-check" "$binary"
     echo "go-tools: built $binary in $(($(date +%s) - started)) s" >&2
   ) 9>"$MTV_CACHE_DIR/.build-grafana-dashboard-check.lock"
+}
+
+# thanos at versions.env's THANOS_VERSION (the HA profile only); exports MTV_THANOS.
+mtv_ensure_thanos() {
+  MTV_GO_BUILD_TAGS=slicelabels mtv_go_build thanos "$THANOS_VERSION" github.com/thanos-io/thanos "@v$THANOS_VERSION" \
+    github.com/thanos-io/thanos/cmd/thanos || return 1
+  export MTV_THANOS="$MTV_CACHE_DIR/thanos-$THANOS_VERSION/bin/thanos"
+  "$MTV_THANOS" --version 2>&1 | grep -q "version $THANOS_VERSION " ||
+    { echo "go-tools: $MTV_THANOS is not version $THANOS_VERSION" >&2; return 1; }
 }

@@ -33,6 +33,7 @@ const GO_TOOLS = {
   prom2json: ['prom2json', 'PROM2JSON_VERSION'],
   node_exporter: ['node_exporter', 'NODE_EXPORTER_VERSION'],
   postgres_exporter: ['postgres_exporter', 'POSTGRES_EXPORTER_VERSION'],
+  thanos: ['thanos', 'THANOS_VERSION'],
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -45,7 +46,7 @@ export function goToolPath(root: string, tool: GoTool): string {
     throw new Error(
       `${tool} ${release} is not built (${path}): run the test command (npm run test:all), ` +
         '`npm run stack -- up`, or `source scripts/lib/go-tools.sh && mtv_ensure_prometheus_tools` ' +
-        '(mtv_ensure_exporters for the exporters)',
+        '(mtv_ensure_exporters for the exporters, mtv_ensure_thanos for thanos)',
     );
   }
   return path;

@@ -2,7 +2,8 @@
  * `npm run stack -- up|down|status|logs|alerts` (through scripts/stack.sh, which installs what is
  * missing first). Runs from the repository root; state under MTV_STACK_DIR (default .data/stack).
  *
- *   up [--port-offset N]     start what is not running, wait for every Prometheus target, print URLs
+ *   up [--ha] [--port-offset N]  start what is not running, wait for every Prometheus target, print URLs;
+ *                            --ha: the HA profile (two APIs, two Prometheus, 3 Alertmanagers, Thanos)
  *   down [--purge]           stop every process started, by pid; --purge also deletes the data dir
  *   status [--json]          each component: running / starting / crashed / stopped, pid, memory;
  *                            --json: one document (components, endpoints, CA and credential files)
@@ -15,13 +16,13 @@ import { join, resolve } from 'node:path';
 import { logFile, stackLayout } from './layout.ts';
 import { treeRssBytes, mib } from './memory.ts';
 import { readNotifications } from './notification-sinks.ts';
-import { resolvePorts } from './ports.ts';
+import { resolveHaPorts, resolvePorts } from './ports.ts';
 import { readState, Stack } from './stack.ts';
 import { statusDocument } from './status-json.ts';
 import { isRecordedProcessAlive } from './daemon.ts';
 
 const USAGE =
-  'usage: npm run stack -- up [--port-offset N] | down [--purge] | status [--json] | logs [component] [-f] [-n N] | alerts';
+  'usage: npm run stack -- up [--ha] [--port-offset N] | down [--purge] | status [--json] | logs [component] [-f] [-n N] | alerts';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -33,11 +34,16 @@ function openStack(root: string, args: string[]): Stack {
   const saved = readState(stackLayout(dataDir));
   // A stack that is (partly) running keeps the ports it was started with.
   if (saved && Object.values(saved.components).some(isRecordedProcessAlive)) {
+    // The profile cannot change under running processes (ports and configs differ).
+    if (args.includes('--ha') && !saved.options.ha)
+      throw new Error('the stack is running without --ha: `npm run stack -- down` first, then `up --ha`');
     return new Stack({ ...saved.options, root, dataDir });
   }
   const offset = Number(option(args, '--port-offset') ?? 0);
   if (!Number.isInteger(offset)) throw new Error(`--port-offset must be an integer\n${USAGE}`);
-  return new Stack({ root, dataDir, ports: resolvePorts(process.env, offset) });
+  const ports = resolvePorts(process.env, offset);
+  const ha = args.includes('--ha') ? { ports: resolveHaPorts(process.env, ports, offset) } : undefined;
+  return new Stack({ root, dataDir, ports, ha });
 }
 
 async function up(stack: Stack): Promise<void> {
@@ -100,6 +106,23 @@ function printUrls(stack: Stack): void {
       'not part of the native stack (not in Debian): use docker compose, or point a Grafana at Prometheus above',
     ],
   ];
+  const ha = stack.options.ha?.ports;
+  if (ha)
+    rows.splice(
+      3,
+      0,
+      ['API b', `http://127.0.0.1:${ha.apiB}`],
+      ['Prometheus b', `http://127.0.0.1:${ha.prometheusB}  (replica b; a is the one above)`],
+      [
+        'Alertmanager b, c',
+        `http://127.0.0.1:${ha.alertmanagerB}, http://127.0.0.1:${ha.alertmanagerC}  (one cluster)`,
+      ],
+      [
+        'Thanos Query',
+        `http://127.0.0.1:${ha.thanosQueryHttp}  (PromQL over Receive + the bucket, deduplicated)`,
+      ],
+      ['Thanos bucket', `${stack.layout.dataDir}/thanos/bucket`],
+    );
   if (!stack.components.some((c) => c.name === 'cadvisor'))
     rows.push([
       'cAdvisor',

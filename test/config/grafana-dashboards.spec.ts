@@ -188,8 +188,44 @@ describe('datasources', () => {
         ref: t.datasource,
       })),
     ]);
-    const bad = refs.filter(({ ref }) => !ref?.uid || provisionedByUid.get(ref.uid)?.type !== ref.type);
+    // Prometheus panels name the dashboard's datasource variable; it defaults to the provisioned one.
+    const resolve = (uid: string) => (uid === '${datasource}' ? 'prometheus' : uid);
+    const bad = refs.filter(
+      ({ ref }) => !ref?.uid || provisionedByUid.get(resolve(ref.uid))?.type !== ref.type,
+    );
     expect(bad.map((b) => `${b.where}: ${JSON.stringify(b.ref)}`)).toEqual([]);
+    const fixedPrometheus = refs.filter(
+      ({ ref }) => ref?.type === 'prometheus' && ref.uid !== '${datasource}',
+    );
+    expect(fixedPrometheus.map((b) => b.where)).toEqual([]);
+  });
+
+  it('every dashboard has a Prometheus datasource variable (default: the provisioned one) and job/instance variables', () => {
+    for (const text of committed.values()) {
+      const d = JSON.parse(text) as {
+        uid: string;
+        templating?: {
+          list: Array<{ name: string; type: string; query?: unknown; current?: { value?: string } }>;
+        };
+      };
+      const vars = d.templating?.list ?? [];
+      expect({ uid: d.uid, vars: vars.map((v) => `${v.name}:${v.type}`) }).toEqual({
+        uid: d.uid,
+        vars: ['datasource:datasource', 'job:query', 'instance:query'],
+      });
+      expect(vars[0]).toMatchObject({ query: 'prometheus', current: { value: 'prometheus' } });
+    }
+  });
+
+  it('every PromQL selector is narrowed by the job and instance variables', () => {
+    const unscoped = promTargets.filter(({ expr }) => {
+      const selectors = expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*\}/g) ?? [];
+      return (
+        selectors.length === 0 ||
+        selectors.some((s) => !s.includes('job=~"$job"') || !s.includes('instance=~"$instance"'))
+      );
+    });
+    expect(unscoped.map((t) => `${t.where}: ${t.expr}`)).toEqual([]);
   });
 
   it('the dashboards provider loads the directory compose mounts the dashboards into', () => {

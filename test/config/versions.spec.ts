@@ -10,7 +10,7 @@ import { readVersions } from '../../scripts/lib/versions.ts';
  * versions.env is the one place every version is pinned. Compose cannot read it by itself, so the
  * compose files keep literal image tags (a plain `docker compose up` needs no --env-file) and this
  * test fails when any of them, or any other copy of a version, drifts from versions.env: compose
- * images (both files), the Dockerfile's NODE_IMAGE, .nvmrc, package.json engines, the Collector's
+ * images (the three files), the Dockerfile's NODE_IMAGE, .nvmrc, package.json engines, the Collector's
  * builder manifest, and the binaries actually built for the native stack and the tests.
  */
 
@@ -34,17 +34,29 @@ const IMAGE_TAGS: Readonly<Record<string, string>> = {
   node: `${v.NODE_VERSION}-alpine`,
   httpd: `${v.HTTPD_VERSION}-alpine`,
   busybox: v.BUSYBOX_VERSION,
+  'quay.io/thanos/thanos': `v${v.THANOS_VERSION}`,
 };
 
 interface ComposeFile {
-  services: Record<string, { image?: string; build?: unknown }>;
+  services: Record<string, { image?: string; build?: unknown; extends?: unknown }>;
 }
 
-/** [file, service, image] of every service that pulls an image (built services are ours). */
-const pulledImages = ['docker-compose.yml', 'docker-compose.monitoring.yml'].flatMap((file) =>
-  Object.entries((parse(read(file), { merge: true }) as ComposeFile).services)
-    .filter(([, s]) => !s.build)
-    .map(([name, s]) => [file, name, s.image ?? ''] as const),
+/** compose's merge tags (the HA overlay uses them), read as plain sequences. */
+const COMPOSE_TAGS = ['!reset', '!override'].map((tag) => ({
+  tag,
+  collection: 'seq' as const,
+  default: false,
+}));
+
+/** [file, service, image] of every service that pulls an image (built services are ours; `extends` reuses one). */
+const pulledImages = ['docker-compose.yml', 'docker-compose.monitoring.yml', 'docker-compose.ha.yml'].flatMap(
+  (file) =>
+    Object.entries((parse(read(file), { merge: true, customTags: COMPOSE_TAGS }) as ComposeFile).services)
+      // In the HA overlay a service without an image amends one of the other files' services.
+      .filter(
+        ([, s]) => !s.build && !s.extends && !(file === 'docker-compose.ha.yml' && s.image === undefined),
+      )
+      .map(([name, s]) => [file, name, s.image ?? ''] as const),
 );
 
 describe('versions.env', () => {
@@ -55,7 +67,7 @@ describe('versions.env', () => {
     }
   });
 
-  it('every compose image (both files) is at its versions.env tag', () => {
+  it('every compose image (the three files) is at its versions.env tag', () => {
     expect(pulledImages.length).toBeGreaterThan(10);
     const drift = pulledImages
       .map(([file, service, image]) => {

@@ -74,8 +74,12 @@ export function dashboardQueries(dir: string): PanelQuery[] {
  * for a ~1000 px wide panel at that range).
  */
 export function expandGrafanaVariables(expr: string): string {
-  return expr
-    .replace(/\$\{?__rate_interval\}?/g, '1m')
-    .replace(/\$\{?__interval\}?/g, '15s')
-    .replace(/\$\{?__range\}?/g, '5m');
+  return (
+    expr
+      .replace(/\$\{?__rate_interval\}?/g, '1m')
+      .replace(/\$\{?__interval\}?/g, '15s')
+      .replace(/\$\{?__range\}?/g, '5m')
+      // The job/instance variables at their default, "All" (their allValue).
+      .replace(/\$\{?(job|instance)\}?/g, '.*')
+  );
 }

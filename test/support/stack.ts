@@ -2,7 +2,14 @@ import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PORTS, type PortName, type StackPorts } from '../../scripts/stack/ports.ts';
+import {
+  DEFAULT_PORTS,
+  HA_DEFAULT_PORTS,
+  type HaPortName,
+  type HaPorts,
+  type PortName,
+  type StackPorts,
+} from '../../scripts/stack/ports.ts';
 import { Stack } from '../../scripts/stack/stack.ts';
 import type { StackOptions } from '../../scripts/stack/components.ts';
 import { BASIC_AUTH_USER } from '../../scripts/stack/components.ts';
@@ -64,6 +71,8 @@ export function trustStackCa(stack: Stack): void {
 export interface TestStackOptions {
   readonly apiEnv?: StackOptions['apiEnv'];
   readonly collectorEnv?: StackOptions['collectorEnv'];
+  /** The HA profile (scripts/stack/ha.ts) with short Thanos intervals: Receive cuts 1-minute blocks. */
+  readonly ha?: boolean;
   /** Renderer variables of Alertmanager: timing overrides (ALERTMANAGER_GROUP_WAIT etc.). */
   readonly alertmanagerEnv?: StackOptions['alertmanagerEnv'];
   /** Every rule's `for:` divided by this (alert-delivery tests; promtool checks the shipped ones). */
@@ -82,8 +91,10 @@ export const FAST_ALERTMANAGER: Readonly<Record<string, string>> = {
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
-  const free = await freePorts(names.length);
+  const haNames = options.ha ? (Object.keys(HA_DEFAULT_PORTS) as HaPortName[]) : [];
+  const free = await freePorts(names.length + haNames.length);
   const ports = Object.fromEntries(names.map((n, i) => [n, free[i]])) as StackPorts;
+  const haPorts = Object.fromEntries(haNames.map((n, i) => [n, free[names.length + i]])) as HaPorts;
   const dataDir = mkdtempSync(join(tmpdir(), 'mtv-e2e-stack-'));
   // PostgreSQL runs as the postgres user (as root): it must traverse the data dir to its own cluster.
   chmodSync(dataDir, 0o755);
@@ -100,6 +111,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     alertmanagerEnv: options.alertmanagerEnv,
     collectorEnv: { OTELCOL_SPANMETRICS_FLUSH_INTERVAL: '2s', ...options.collectorEnv },
     fastDurability: true,
+    ha: options.ha ? { ports: haPorts, storeSyncInterval: '5s', receiveBlockDuration: '1m' } : undefined,
   });
   running.add(stack);
   trustStackCa(stack);

@@ -5,6 +5,7 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { defaultHeight, toPanelBuilder, type RowSpec } from './panels.ts';
+import { scopeVariables } from './variables.ts';
 
 export const GRID_COLUMNS = 24;
 
@@ -34,6 +35,7 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
         .includeVars(false)
         .keepTime(true),
     );
+  for (const variable of scopeVariables()) builder.withVariable(variable);
 
   let id = 1;
   let y = 0;

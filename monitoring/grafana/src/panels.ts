@@ -11,6 +11,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCES, type DataSourceRef } from './datasources.ts';
+import { PROMETHEUS_DATASOURCE, withScope } from './variables.ts';
 
 /** A PromQL query. `legend` uses Grafana's `{{label}}` syntax. */
 export interface PromQuery {
@@ -69,8 +70,8 @@ const refId = (i: number): string => String.fromCharCode('A'.charCodeAt(0) + i);
 function promTargets(queries: readonly PromQuery[]): cog.Builder<cog.Dataquery>[] {
   return queries.map((q, i) => {
     const b = new prometheus.DataqueryBuilder()
-      .datasource(DATASOURCES.prometheus)
-      .expr(q.expr)
+      .datasource(PROMETHEUS_DATASOURCE)
+      .expr(withScope(q.expr))
       .refId(refId(i))
       .range();
     return q.legend ? b.legendFormat(q.legend) : b;
@@ -102,7 +103,7 @@ export function toPanelBuilder(
         .id(id)
         .title(spec.title)
         .description(spec.description)
-        .datasource(DATASOURCES.prometheus)
+        .datasource(PROMETHEUS_DATASOURCE)
         .gridPos(gridPos)
         .targets(promTargets(spec.queries))
         .unit(spec.unit ?? 'short')
@@ -127,7 +128,7 @@ export function toPanelBuilder(
         .id(id)
         .title(spec.title)
         .description(spec.description)
-        .datasource(DATASOURCES.prometheus)
+        .datasource(PROMETHEUS_DATASOURCE)
         .gridPos(gridPos)
         .targets(promTargets(spec.queries))
         .unit(spec.unit ?? 'short')

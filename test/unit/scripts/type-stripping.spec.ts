@@ -11,6 +11,7 @@ const ENTRY_POINTS = [
   'scripts/traffic/cli.ts',
   'scripts/security/replay.ts',
   'scripts/dashboards.ts',
+  'scripts/prometheus-ha-config.ts',
   'scripts/docs/cli.ts',
   'scripts/render-alertmanager-config.ts',
   'bench/run.ts',

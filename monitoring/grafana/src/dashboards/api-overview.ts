@@ -61,6 +61,54 @@ export const apiOverview: DashboardSpec = {
       ],
     },
     {
+      // A sum over instances hides one sick instance behind a healthy one: these panels do not sum.
+      title: 'Per instance',
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Up by instance',
+          description:
+            '1 when the instance answered its last scrape, 0 when not (APIDown fires per instance).',
+          w: 6,
+          queries: [{ expr: `up{job="${API_JOB}"}`, legend: '{{instance}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Request rate by instance',
+          description: 'Requests per second served by each instance.',
+          w: 6,
+          unit: 'reqps',
+          queries: [{ expr: `sum by (instance) (${rate(requests)})`, legend: '{{instance}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: '5xx error ratio by instance',
+          description: 'Share of 5xx responses of each instance.',
+          w: 6,
+          unit: 'percentunit',
+          queries: [
+            {
+              expr: `sum by (instance) (${rate(`${requests}{status_code=~"5.."}`)}) / sum by (instance) (${rate(requests)})`,
+              legend: '{{instance}}',
+            },
+          ],
+        },
+        {
+          kind: 'timeseries',
+          title: 'p95 latency by instance',
+          description: '95th percentile of request duration of each instance.',
+          w: 6,
+          unit: 's',
+          queries: [
+            {
+              expr: `histogram_quantile(0.95, sum by (instance, le) (${rate(`${duration}_bucket`)}))`,
+              legend: '{{instance}}',
+            },
+          ],
+        },
+      ],
+    },
+    {
       title: 'Traffic',
       panels: [
         {

@@ -69,47 +69,58 @@ export const infrastructure: DashboardSpec = {
         {
           kind: 'timeseries',
           title: 'Memory',
-          description: 'Total and available memory of the host.',
+          description: 'Total and available memory of each host.',
           w: 12,
           unit: 'bytes',
           queries: [
-            { expr: 'sum(node_memory_MemTotal_bytes)', legend: 'total' },
-            { expr: 'sum(node_memory_MemAvailable_bytes)', legend: 'available' },
+            { expr: 'sum by (instance) (node_memory_MemTotal_bytes)', legend: 'total {{instance}}' },
+            { expr: 'sum by (instance) (node_memory_MemAvailable_bytes)', legend: 'available {{instance}}' },
           ],
         },
         {
           kind: 'timeseries',
           title: 'Disk usage by mount point',
-          description: 'Used share of each real filesystem.',
+          description: 'Used share of each real filesystem of each host.',
           w: 8,
           unit: 'percentunit',
-          queries: [{ expr: `max by (mountpoint) (${R.nodeFilesystemUsage})`, legend: '{{mountpoint}}' }],
+          queries: [
+            {
+              expr: `max by (instance, mountpoint) (${R.nodeFilesystemUsage})`,
+              legend: '{{instance}} {{mountpoint}}',
+            },
+          ],
         },
         {
           kind: 'timeseries',
           title: 'Disk I/O',
-          description: 'Bytes read and written per second, all devices.',
+          description: 'Bytes read and written per second, all devices, per host.',
           w: 8,
           unit: 'Bps',
           queries: [
-            { expr: `sum(${rate('node_disk_read_bytes_total')})`, legend: 'read' },
-            { expr: `sum(${rate('node_disk_written_bytes_total')})`, legend: 'written' },
+            {
+              expr: `sum by (instance) (${rate('node_disk_read_bytes_total')})`,
+              legend: 'read {{instance}}',
+            },
+            {
+              expr: `sum by (instance) (${rate('node_disk_written_bytes_total')})`,
+              legend: 'written {{instance}}',
+            },
           ],
         },
         {
           kind: 'timeseries',
           title: 'Network',
-          description: 'Bytes received and sent per second, physical interfaces.',
+          description: 'Bytes received and sent per second, physical interfaces, per host.',
           w: 8,
           unit: 'Bps',
           queries: [
             {
-              expr: `sum(${rate('node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
-              legend: 'received',
+              expr: `sum by (instance) (${rate('node_network_receive_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
+              legend: 'received {{instance}}',
             },
             {
-              expr: `sum(${rate('node_network_transmit_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
-              legend: 'sent',
+              expr: `sum by (instance) (${rate('node_network_transmit_bytes_total{device!~"lo|veth.*|docker.*|br-.*"}')})`,
+              legend: 'sent {{instance}}',
             },
           ],
         },
