@@ -11,11 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Autocannon from 'autocannon';
 import { freePort } from '../test/support/ports.ts';
 import { topDifferences } from './cpu-profile.ts';
 import { median, REPORTED, requireRoot, ROOT, type Row } from './lib.ts';
 
-const autocannon = requireRoot('autocannon');
+const autocannon = requireRoot('autocannon') as typeof Autocannon;
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MAX_REQUESTS_PER_ROUND = 100_000;
@@ -105,7 +106,13 @@ interface Load {
 async function load(api: Api, path: string): Promise<Load> {
   const cpuBefore = cpuSeconds(api.child.pid!);
   const writtenBefore = written(api.child.pid!);
-  const instance = autocannon({ url: `${api.url}${path}`, connections: 8, amount: MAX_REQUESTS_PER_ROUND });
+  // Without a callback autocannon returns its instance, which is also a promise of the result
+  // (@types/autocannon declares only the promise).
+  const instance = autocannon({
+    url: `${api.url}${path}`,
+    connections: 8,
+    amount: MAX_REQUESTS_PER_ROUND,
+  }) as Promise<Autocannon.Result> & Pick<Autocannon.Instance, 'stop'>;
   const stop = setTimeout(() => instance.stop(), ROUND_SECONDS * 1000);
   const result = await instance;
   clearTimeout(stop);

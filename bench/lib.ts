@@ -5,6 +5,11 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+// Types only (erased when Node strips the types): what the require calls below return.
+import type * as ExporterPrometheus from '@opentelemetry/exporter-prometheus';
+import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
+import type * as Metrics from '@infrastructure/metrics';
+import type * as MetricsPipeline from '@infrastructure/telemetry/metrics-pipeline';
 
 /** The repository: benchmarks run as `node bench/<file>.ts` (npm run bench) from anywhere. */
 export const ROOT = resolve(dirname(process.argv[1]), '..');
@@ -105,10 +110,14 @@ export const REPORTED = 'reported (no target)';
  * collected by the stock Prometheus reader and rendered by the stock serializer (what GET /metrics does).
  */
 export function sdkMetrics() {
-  const { MeterProvider } = requireRoot('@opentelemetry/sdk-metrics');
-  const { PrometheusExporter, PrometheusSerializer } = requireRoot('@opentelemetry/exporter-prometheus');
-  const { MetricsService, METER_NAME } = requireDist('./infrastructure/metrics/index.js');
-  const { metricViews } = requireDist('./infrastructure/telemetry/metrics-pipeline.js');
+  const { MeterProvider } = requireRoot('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
+  const { PrometheusExporter, PrometheusSerializer } = requireRoot(
+    '@opentelemetry/exporter-prometheus',
+  ) as typeof ExporterPrometheus;
+  const { MetricsService, METER_NAME } = requireDist('./infrastructure/metrics/index.js') as typeof Metrics;
+  const { metricViews } = requireDist(
+    './infrastructure/telemetry/metrics-pipeline.js',
+  ) as typeof MetricsPipeline;
   const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const provider = new MeterProvider({ readers: [reader], views: metricViews() });
   const service = new MetricsService({ meter: provider.getMeter(METER_NAME), warn: () => undefined });

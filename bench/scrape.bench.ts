@@ -28,7 +28,7 @@ function populate(labelSets: number) {
   // The business metrics every scrape also carries, on both sides.
   ours.recordLogin('local', true);
   twin.login.inc({ provider: 'local', status: 'success' });
-  const renderTwin = async () => (await twin.registry.metrics()) as string;
+  const renderTwin = () => twin.registry.metrics();
   return { render, renderTwin };
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the API alone on a fresh machine: installs Node >= 22.15 and the node modules if needed,
+# Starts the API alone on a fresh machine: installs the pinned Node (versions.env) and the node modules if needed,
 # builds, then runs it exactly as production does (`node --require ./dist/tracing.js dist/main.js`).
 # Without DATABASE_URL / REDIS_URL it uses the embedded defaults (PGlite, in-process store).
 # PORT (default 3000) and HOST (default 127.0.0.1) choose where it listens.

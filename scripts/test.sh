@@ -17,6 +17,7 @@ echo "test: node $(node --version), npm $(npm --version)"
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
 npm run --silent typecheck
+npm run --silent format:check
 npm run --silent lint
 source scripts/lib/go-tools.sh
 mtv_ensure_prom2json

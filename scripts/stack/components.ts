@@ -211,7 +211,7 @@ export function stackComponents(context: ComponentContext): Component[] {
         });
         return { command, args, cwd: '/' };
       },
-      ready: async () => postgresReady(ports.postgres),
+      ready: () => Promise.resolve(postgresReady(ports.postgres)),
       afterReady: () => {
         createDatabase(cluster, ports.postgres, DATABASE, tls.caFile);
         createReadOnlyRoles(

@@ -1,6 +1,6 @@
 /**
- * Local stand-ins for the two places Alertmanager delivers to (SPEC §6), so that the native stack and
- * the end-to-end tests can see every notification without any outside service:
+ * Local stand-ins for the two places Alertmanager delivers to (e-mail and Slack), so that the native
+ * stack and the end-to-end tests can see every notification without any outside service:
  *
  *  - an SMTP server (smtp-server) that, given a certificate (`tls`), offers STARTTLS and refuses mail
  *    before it (Alertmanager renders `smtp_require_tls: true`); given an AUTH password read at start

@@ -1,6 +1,7 @@
 /**
- * Ports of the native stack: SPEC §10 defaults, each overridable by MTV_PORT_<NAME> (e.g.
- * MTV_PORT_PROMETHEUS=19090) and all shifted by `--port-offset N`. Everything listens on 127.0.0.1.
+ * Ports of the native stack: the defaults of docs/architecture.md#ports, each overridable by
+ * MTV_PORT_<NAME> (e.g. MTV_PORT_PROMETHEUS=19090) and all shifted by `--port-offset N`. Everything
+ * listens on 127.0.0.1.
  */
 export const DEFAULT_PORTS = {
   api: 3000,
@@ -18,7 +19,7 @@ export const DEFAULT_PORTS = {
   cadvisor: 8080,
   postgres: 5432,
   redis: 6379,
-  // Not in SPEC §10 (they stand in for the outside world): the local mail catcher and Slack receiver.
+  // Native stack only (they stand in for the outside world): the local mail catcher and Slack receiver.
   smtp: 2525,
   webhook: 9097,
 } as const;

@@ -231,7 +231,7 @@ export class Stack {
           url: c.url,
           endpoints: c.endpoints,
           log: logFile(this.layout, c.name),
-        } as ComponentStatus;
+        };
       }),
     );
   }

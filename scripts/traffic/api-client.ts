@@ -1,7 +1,7 @@
 /**
- * A small typed client of the API's public contract (SPEC §4), shared by the traffic generator,
- * the integration and end-to-end tests and the benchmarks. Plain `fetch`, no framework; erasable
- * TypeScript only, so Node runs it directly (type stripping) and jest through swc.
+ * A small typed client of the API's public contract (docs/architecture.md#the-http-api), shared by
+ * the traffic generator, the integration and end-to-end tests and the benchmarks. Plain `fetch`, no
+ * framework; erasable TypeScript only, so Node runs it directly (type stripping) and jest through swc.
  */
 
 export interface ApiResponse<T = unknown> {
@@ -32,7 +32,7 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** Documented sandbox cards of the payment gateway (SPEC §4). */
+/** Documented sandbox cards of the payment gateway. */
 export const TEST_CARDS = { approved: '4242424242424242', declined: '4000000000000002' } as const;
 
 export const API_PREFIX = '/api/v1';

@@ -161,7 +161,7 @@ export class RunContext {
 
   private count(key: string, status: string): void {
     let byStatus = this.counts.get(key);
-    if (!byStatus) this.counts.set(key, (byStatus = new Map()));
+    if (!byStatus) this.counts.set(key, (byStatus = new Map<string, number>()));
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The traffic scenarios: weighted actions a worker picks from, one request (or a short sequence) each.
  *
- *  - normal: what a day of viewers looks like, driving every route of SPEC §4 (and so every
+ *  - normal: what a day of viewers looks like, driving every route of the API (and so every
  *    catalogue metric), with occasional failed logins, premium 403s, declined cards and unknown URLs;
  *  - brute-force: wrong passwords against a few accounts (and unknown e-mails): > 10 failed logins
  *    per minute, so PossibleBruteForce fires; accounts lock after LOGIN_MAX_FAILURES, later attempts

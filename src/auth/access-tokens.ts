@@ -22,7 +22,10 @@ export class AccessTokens {
   ) {}
 
   sign(claims: AccessClaims): string {
-    return this.jwt.sign({ sub: claims.sub, sid: claims.sid }, { expiresIn: this.ttlS, issuer: ISSUER, algorithm: 'HS256' });
+    return this.jwt.sign(
+      { sub: claims.sub, sid: claims.sid },
+      { expiresIn: this.ttlS, issuer: ISSUER, algorithm: 'HS256' },
+    );
   }
 
   verify(token: string): VerifyResult {

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { LoginRoute } from '../common/throttling/metrics-throttler.guard';
 import { AuthService, type PublicUser, type TokenPair } from './auth.service';
 import { CurrentUser, type AuthenticatedUser } from './current-user';

@@ -38,7 +38,8 @@ import { UsersRepository } from './users.repository';
     {
       provide: SESSION_STORE,
       inject: [CACHE_STORE, APP_CONFIG],
-      useFactory: (store: CacheStore, config: AppConfig) => new SessionStore(store, config.jwt.refreshTokenTtlS * 1000),
+      useFactory: (store: CacheStore, config: AppConfig) =>
+        new SessionStore(store, config.jwt.refreshTokenTtlS * 1000),
     },
     {
       provide: ACCESS_TOKENS,

@@ -10,8 +10,10 @@ export interface AuthenticatedUser {
 export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
 
 /** The authenticated user of a route protected by JwtAuthGuard. */
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
-  const user = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
-  if (!user) throw new Error('CurrentUser used on a route without JwtAuthGuard');
-  return user;
-});
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthenticatedUser => {
+    const user = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
+    if (!user) throw new Error('CurrentUser used on a route without JwtAuthGuard');
+    return user;
+  },
+);

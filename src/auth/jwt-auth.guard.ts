@@ -1,4 +1,10 @@
-import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { MetricsService } from '@infrastructure/metrics';
 import { ACCESS_TOKENS, SESSION_STORE } from './auth.tokens';
 import type { AccessTokens } from './access-tokens';

@@ -74,7 +74,11 @@ export class SessionStore {
     const current = await this.get(record.sessionId);
     if (!current || current.refreshHash !== hash) return { outcome: 'revoked' };
     const next = newRefreshToken();
-    const session: Session = { ...current, refreshHash: hashToken(next), expiresAt: this.now() + this.refreshTtlMs };
+    const session: Session = {
+      ...current,
+      refreshHash: hashToken(next),
+      expiresAt: this.now() + this.refreshTtlMs,
+    };
     await this.save(session);
     await this.saveRefresh(session, session.refreshHash);
     // Remember the spent token for a while: presenting it again ends the session.
@@ -108,8 +112,16 @@ export class SessionStore {
   }
 
   private async saveRefresh(session: Session, hash: string): Promise<void> {
-    const record: RefreshRecord = { sessionId: session.id, userId: session.userId, expiresAt: session.expiresAt };
-    await this.store.set(refreshKey(hash), JSON.stringify(record), session.expiresAt - this.now() + EXPIRED_GRACE_MS);
+    const record: RefreshRecord = {
+      sessionId: session.id,
+      userId: session.userId,
+      expiresAt: session.expiresAt,
+    };
+    await this.store.set(
+      refreshKey(hash),
+      JSON.stringify(record),
+      session.expiresAt - this.now() + EXPIRED_GRACE_MS,
+    );
   }
 
   private async endIfReused(hash: string): Promise<void> {

@@ -2,7 +2,8 @@ import { HttpException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
 const MESSAGES: Readonly<Record<string, (error: { limit?: unknown; message?: unknown }) => string>> = {
-  'entity.too.large': (e) => `request body exceeds the limit of ${typeof e.limit === 'number' ? `${e.limit} bytes` : 'the server'}`,
+  'entity.too.large': (e) =>
+    `request body exceeds the limit of ${typeof e.limit === 'number' ? `${e.limit} bytes` : 'the server'}`,
   'entity.parse.failed': (e) => `request body is not valid JSON: ${String(e.message)}`,
   'encoding.unsupported': () => 'unsupported request body encoding',
   'charset.unsupported': () => 'unsupported request body charset',

@@ -35,7 +35,7 @@ const UNPREFIXED = [
 /** Everything main.ts and the tests set up the same way on a created app, before listen/init. */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
-  applyServerTimeouts(express.getHttpServer() as Server, config);
+  applyServerTimeouts(express.getHttpServer(), config);
   // Security headers on every response, errors included (nosniff, no framing, HSTS, a strict CSP).
   express.use(helmet());
   express.use(refuseNulInUrl);

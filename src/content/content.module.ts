@@ -8,6 +8,10 @@ import { StreamRegistry } from './stream-registry';
 @Module({
   imports: [AuthModule],
   controllers: [ContentController, StreamsController],
-  providers: [ContentRepository, ContentService, { provide: StreamRegistry, useFactory: () => new StreamRegistry() }],
+  providers: [
+    ContentRepository,
+    ContentService,
+    { provide: StreamRegistry, useFactory: () => new StreamRegistry() },
+  ],
 })
 export class ContentModule {}

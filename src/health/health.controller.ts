@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import { CACHE_STORE, type CacheStore } from '@infrastructure/cache';
 import { DATABASE, type Database } from '@infrastructure/database';
 
@@ -32,10 +37,16 @@ export class HealthController {
         () => this.probe('sessionStore', this.store.kind, () => this.store.ping()),
       ]);
     } catch (error) {
-      const result = error instanceof ServiceUnavailableException ? (error.getResponse() as Partial<HealthCheckResult>) : undefined;
+      const result =
+        error instanceof ServiceUnavailableException
+          ? (error.getResponse() as Partial<HealthCheckResult>)
+          : undefined;
       if (!result?.details) throw error;
       const down = Object.keys(result.error ?? {});
-      throw new ServiceUnavailableException({ message: `not ready: ${down.join(', ')} down`, details: result.details });
+      throw new ServiceUnavailableException({
+        message: `not ready: ${down.join(', ')} down`,
+        details: result.details,
+      });
     }
   }
 

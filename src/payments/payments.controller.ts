@@ -15,7 +15,10 @@ export class PaymentsController {
   }
 
   @Post('subscriptions')
-  subscribe(@CurrentUser() user: AuthenticatedUser, @Body() dto: SubscriptionDto): Promise<SubscriptionReceipt> {
+  subscribe(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: SubscriptionDto,
+  ): Promise<SubscriptionReceipt> {
     return this.payments.subscribe(user.id, dto.plan, dto.paymentMethod, dto.card);
   }
 }

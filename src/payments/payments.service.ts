@@ -52,7 +52,7 @@ export class PaymentsService {
   async pay(userId: string, amount: number, method: PaymentMethod, card?: CardDto): Promise<PaymentReceipt> {
     return this.charge(
       { userId, amountCents: Math.round(amount * 100), method, card, purpose: 'one_off' },
-      async () => undefined,
+      () => Promise.resolve(),
     );
   }
 

@@ -13,18 +13,22 @@ export const SANDBOX_CARDS = {
  * and PayPal are approved. Nothing leaves the process.
  */
 export class SandboxPaymentGateway implements PaymentGateway {
-  async charge(request: ChargeRequest): Promise<ChargeResult> {
-    if (!Number.isInteger(request.amountCents) || request.amountCents <= 0) {
-      return { approved: false, reason: 'invalid_amount' };
-    }
-    if (request.method === 'card') {
-      const number = request.cardNumber?.replace(/[\s-]/g, '');
-      if (number === SANDBOX_CARDS.approved) return approved();
-      if (number === SANDBOX_CARDS.declined) return { approved: false, reason: 'card_declined' };
-      return { approved: false, reason: 'unknown_test_card' };
-    }
-    return approved();
+  charge(request: ChargeRequest): Promise<ChargeResult> {
+    return Promise.resolve(sandboxDecision(request));
   }
+}
+
+function sandboxDecision(request: ChargeRequest): ChargeResult {
+  if (!Number.isInteger(request.amountCents) || request.amountCents <= 0) {
+    return { approved: false, reason: 'invalid_amount' };
+  }
+  if (request.method === 'card') {
+    const number = request.cardNumber?.replace(/[\s-]/g, '');
+    if (number === SANDBOX_CARDS.approved) return approved();
+    if (number === SANDBOX_CARDS.declined) return { approved: false, reason: 'card_declined' };
+    return { approved: false, reason: 'unknown_test_card' };
+  }
+  return approved();
 }
 
 const approved = (): ChargeResult => ({ approved: true, transactionId: `sandbox_${randomUUID()}` });

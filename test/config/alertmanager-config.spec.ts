@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadRules, ruleFiles } from '../support/known-metrics';
 import { freePort } from '../support/ports';
@@ -63,7 +64,7 @@ const EXPECTED_RECEIVERS: Record<string, string> = {
   PossibleBruteForce: 'security-team',
   HighTokenExpiration: 'security-team',
   PaymentFailuresHigh: 'payments-team',
-  // the seed's two examples, kept as alerts of their own
+  // the two earlier example rules, kept as alerts of their own
   HighLatency: 'warning-alerts',
   APIHighMemoryUsage: 'warning-alerts',
   // dead targets: the team that owns what the target watches
@@ -97,6 +98,34 @@ const EXPECTED_RECEIVERS: Record<string, string> = {
   'APILatencyBudgetBurn[1d]': 'warning-alerts',
   'APILatencyBudgetBurn[3d]': 'warning-alerts',
 };
+
+/** The parts of Alertmanager's configuration file these tests read. */
+interface AlertmanagerConfig {
+  global: {
+    resolve_timeout?: string;
+    smtp_smarthost?: string;
+    smtp_require_tls?: boolean;
+    smtp_auth_password_file?: string;
+    slack_api_url_file?: string;
+    http_config?: unknown;
+  };
+  route: Route;
+  receivers: Receiver[];
+}
+interface Route {
+  receiver?: string;
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  routes?: Route[];
+}
+interface Receiver {
+  name: string;
+  email_configs?: Array<{ to: string }>;
+  slack_configs?: unknown[];
+}
+const parseConfig = (text: string) => parse(text) as AlertmanagerConfig;
 
 interface AlertRule {
   alert: string;
@@ -169,8 +198,8 @@ describe('rendered alertmanager.yml', () => {
   });
 
   it('has the six team receivers, each with e-mail and Slack, and the heartbeat receiver', () => {
-    const config = parse(rendered);
-    expect(config.receivers.map((r: { name: string }) => r.name).sort()).toEqual([
+    const config = parseConfig(rendered);
+    expect(config.receivers.map((r) => r.name).sort()).toEqual([
       'critical-alerts',
       'database-team',
       'default',
@@ -180,10 +209,10 @@ describe('rendered alertmanager.yml', () => {
       'warning-alerts',
     ]);
     // No HEARTBEAT_URL_FILE in the example: the heartbeat receiver has no integration.
-    expect(config.receivers.find((r: { name: string }) => r.name === 'heartbeat')).toEqual({
+    expect(config.receivers.find((r) => r.name === 'heartbeat')).toEqual({
       name: 'heartbeat',
     });
-    for (const r of config.receivers.filter((x: { name: string }) => x.name !== 'heartbeat')) {
+    for (const r of config.receivers.filter((x) => x.name !== 'heartbeat')) {
       expect({ name: r.name, email: r.email_configs?.length, slack: r.slack_configs?.length }).toEqual({
         name: r.name,
         email: 1,
@@ -193,14 +222,14 @@ describe('rendered alertmanager.yml', () => {
   });
 
   it('ships the default timings: group_wait 30s, group_interval 5m, warnings every 4h, critical every 1h', () => {
-    const config = parse(rendered);
+    const config = parseConfig(rendered);
     const route = config.route;
     expect(config.global.resolve_timeout).toBe('5m');
     expect(route.group_by).toEqual(['alertname']);
     expect([route.group_wait, route.group_interval]).toEqual(['30s', '5m']);
-    const sub = (name: string) => route.routes.find((r: { receiver: string }) => r.receiver === name);
-    expect(sub('warning-alerts').repeat_interval ?? route.repeat_interval).toBe('4h');
-    expect(sub('critical-alerts').repeat_interval).toBe('1h');
+    const sub = (name: string) => route.routes?.find((r) => r.receiver === name);
+    expect(sub('warning-alerts')?.repeat_interval ?? route.repeat_interval).toBe('4h');
+    expect(sub('critical-alerts')?.repeat_interval).toBe('1h');
     expect(sub('heartbeat')).toEqual({
       receiver: 'heartbeat',
       matchers: ['alertname="Watchdog"'],
@@ -227,15 +256,15 @@ describe('rendered alertmanager.yml', () => {
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     const file = join(out, 'alertmanager.yml');
     expect(amtool(['check-config', file]).status).toBe(0);
-    const config = parse(readFileSync(file, 'utf8'));
+    const config = parseConfig(readFileSync(file, 'utf8'));
     const route = config.route;
-    const sub = (name: string) => route.routes.find((r: { receiver: string }) => r.receiver === name);
+    const sub = (name: string) => route.routes?.find((r) => r.receiver === name);
     expect([route.group_wait, route.group_interval, route.repeat_interval]).toEqual(['1s', '5s', '1m']);
     expect(config.global.resolve_timeout).toBe('1m30s');
-    expect(sub('critical-alerts').repeat_interval).toBe('30s');
-    expect(sub('heartbeat').group_interval).toBe('5s');
-    expect(sub('heartbeat').repeat_interval).toBe('10s');
-    expect(config.receivers.find((r: { name: string }) => r.name === 'heartbeat')).toEqual({
+    expect(sub('critical-alerts')?.repeat_interval).toBe('30s');
+    expect(sub('heartbeat')?.group_interval).toBe('5s');
+    expect(sub('heartbeat')?.repeat_interval).toBe('10s');
+    expect(config.receivers.find((r) => r.name === 'heartbeat')).toEqual({
       name: 'heartbeat',
       webhook_configs: [{ url_file: '/run/secrets/heartbeat_url', send_resolved: false }],
     });
@@ -243,11 +272,10 @@ describe('rendered alertmanager.yml', () => {
   });
 
   it('writes the example values where the template asks for them', () => {
-    const config = parse(rendered);
+    const config = parseConfig(rendered);
     expect(config.global.smtp_smarthost).toBe('smtp.example.com:587');
     expect(config.global.smtp_require_tls).toBe(true);
-    const to = (name: string) =>
-      config.receivers.find((r: { name: string }) => r.name === name).email_configs[0].to;
+    const to = (name: string) => config.receivers.find((r) => r.name === name)?.email_configs?.[0].to;
     expect(to('security-team')).toBe('security@example.com, ciso@example.com');
     expect(to('default')).toBe('ops@example.com');
   });
@@ -259,7 +287,7 @@ describe('rendered alertmanager.yml', () => {
       'SLACK_WEBHOOK_URL_FILE',
       'SMTP_PASSWORD_FILE',
     ]);
-    const fields = fileFields(parse(rendered));
+    const fields = fileFields(parseConfig(rendered));
     expect(fields.map((f) => f.path).sort()).toEqual([
       '.global.slack_api_url_file',
       '.global.smtp_auth_password_file',
@@ -284,7 +312,7 @@ describe('rendered alertmanager.yml', () => {
       SMTP_REQUIRE_TLS: 'false',
     });
     expect(run.status).toBe(0);
-    const config = parse(readFileSync(join(out, 'alertmanager.yml'), 'utf8'));
+    const config = parseConfig(readFileSync(join(out, 'alertmanager.yml'), 'utf8'));
     expect(config.global.smtp_auth_password_file).toBe('/srv/mtv/secrets/smtp_password');
     expect(config.global.slack_api_url_file).toBe('secrets/slack_webhook_url');
     expect(config.global.smtp_require_tls).toBe(false);

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
@@ -24,7 +25,7 @@ import { waitFor } from '../support/wait';
 import { parseExposition, seriesKey, type Exposition } from '../support/collector-exposition';
 
 /**
- * Push mode (SPEC §2.3) proven with the built Collector: the API's MetricsService recordings sent by
+ * Push mode (docs/architecture.md#data-flows) proven with the built Collector: the API's MetricsService recordings sent by
  * OTLP and exposed by the Collector's prometheus exporter must read exactly like the API's own pull
  * exposition of the same recordings (@opentelemetry/exporter-prometheus, as the API configures it).
  * Also: span-derived RED metrics (span_metrics connector), the traces file overlay, own telemetry.
@@ -125,9 +126,9 @@ describe('metrics pushed by OTLP through the Collector', () => {
 
   beforeAll(async () => {
     metrics.observeState({
-      activeSessions: async () => 7,
-      activeUsers: async () => ({ free: 5, premium: 2 }),
-      premiumSubscribers: async () => 2,
+      activeSessions: () => Promise.resolve(7),
+      activeUsers: () => Promise.resolve({ free: 5, premium: 2 }),
+      premiumSubscribers: () => Promise.resolve(2),
     });
     for (let i = 0; i < 3; i++) metrics.httpRequestStarted();
     metrics.recordHttpRequest('GET', CONTENT_ROUTE, 200, 0.042);

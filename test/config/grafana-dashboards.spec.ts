@@ -1,6 +1,6 @@
 /**
  * The Grafana dashboards and provisioning: the committed JSON is what monitoring/grafana/src generates,
- * the five uids are the seed's, every panel uses a provisioned datasource by uid, the layout is a valid
+ * the five agreed uids, every panel uses a provisioned datasource by uid, the layout is a valid
  * grid, every PromQL expression parses with Prometheus's grammar and selects only known metrics, and
  * every catalogue metric is shown somewhere.
  *
@@ -20,10 +20,10 @@ const ROOT = join(__dirname, '..', '..');
 const DASHBOARD_DIR = join(ROOT, 'monitoring/grafana/dashboards');
 const PROVISIONING = join(ROOT, 'monitoring/grafana/provisioning');
 
-/** The seed's table "Dashboards pre-configures", typed here on purpose (not derived from the code). */
-const SEED_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
+/** The agreed table of pre-configured dashboards, typed here on purpose (not derived from the code). */
+const AGREED_UIDS = ['api-overview', 'auth-sessions', 'database-perf', 'business-metrics', 'infrastructure'];
 /** Every dashboard: the five of the product's list, and the SLO dashboard. */
-const ALL_UIDS = [...SEED_UIDS, 'slo'];
+const ALL_UIDS = [...AGREED_UIDS, 'slo'];
 
 interface GridPos {
   x: number;

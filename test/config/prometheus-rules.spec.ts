@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadRules, recordingRuleNames, ruleFiles, RULES_DIR } from '../support/known-metrics';
 import { runTool, tool } from '../support/tools';
@@ -28,11 +29,11 @@ const RUNBOOKS_DIR = join(ROOT, 'monitoring', 'runbooks');
 const promtool = (args: string[], cwd?: string) => runTool(tool('promtool'), args, { cwd });
 
 /**
- * SPEC §5 (the seed's tables), typed here from the SPEC, not read from the rules: name, severity,
- * the threshold the expression compares with, the `for:` duration ('' = the table gives none), plus
- * the seed's two YAML examples kept as alerts of their own.
+ * The team's alert tables, typed here, not read from the rules: name, severity, the threshold the
+ * expression compares with, the `for:` duration ('' = the table gives none), plus the two earlier
+ * example rules kept as alerts of their own (docs/decisions.md#alerts).
  */
-const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: string; for: string }> = [
+const AGREED_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: string; for: string }> = [
   { name: 'APIDown', severity: 'critical', threshold: '== 0', for: '1m' },
   { name: 'PostgreSQLDown', severity: 'critical', threshold: '== 0', for: '1m' },
   { name: 'RedisDown', severity: 'critical', threshold: '== 0', for: '2m' },
@@ -46,7 +47,7 @@ const SPEC_ALERTS: ReadonlyArray<{ name: string; severity: string; threshold: st
   { name: 'PossibleBruteForce', severity: 'security', threshold: '* 60 > 10', for: '' },
   { name: 'HighTokenExpiration', severity: 'security', threshold: '> 50', for: '' },
   { name: 'PaymentFailuresHigh', severity: 'payments', threshold: '> 0.05', for: '' },
-  // the seed's YAML examples
+  // the earlier example rules
   { name: 'HighLatency', severity: 'warning', threshold: '> 1', for: '10m' },
   { name: 'APIHighMemoryUsage', severity: 'warning', threshold: '/ 1024 / 1024 > 1024', for: '15m' },
 ];
@@ -99,10 +100,37 @@ const seconds = (d: string) => {
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
 };
 
+/** The parts of Prometheus's configuration file these tests read. */
+interface PrometheusConfig {
+  global: { scrape_interval: string; external_labels?: Record<string, string> };
+  scrape_configs: ScrapeJob[];
+  alerting: {
+    alertmanagers: Array<{
+      scheme?: string;
+      tls_config?: unknown;
+      file_sd_configs: Array<{ files: string[] }>;
+    }>;
+    alert_relabel_configs?: unknown[];
+  };
+}
+interface ScrapeJob {
+  job_name: string;
+  scheme?: string;
+  tls_config?: unknown;
+  metrics_path?: string;
+  params?: unknown;
+  authorization?: unknown;
+  static_configs?: unknown;
+  file_sd_configs: Array<{ files: string[] }>;
+}
+/** A file_sd targets file: target groups with their labels. */
+type TargetGroups = Array<{ targets: string[]; labels?: Record<string, string> }>;
+const parseYaml = <T>(path: string) => parse(readFileSync(path, 'utf8')) as T;
+
 describe('prometheus.yml', () => {
   let dir: string;
-  const config = parse(readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8'));
-  const jobs: Array<Record<string, any>> = config.scrape_configs; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const config = parseYaml<PrometheusConfig>(join(PROM_DIR, 'prometheus.yml'));
+  const jobs = config.scrape_configs;
 
   // The native stack's layout: a run directory holding a symlink to the repository's prometheus.yml
   // and rules/, plus its own targets/ and secrets/. Here targets/ is the committed compose one.
@@ -114,7 +142,7 @@ describe('prometheus.yml', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('scrapes every 15s the seed jobs, the liveness probe, the Collector, Alertmanager and itself', () => {
+  it('scrapes every 15s the agreed jobs, the liveness probe, the Collector, Alertmanager and itself', () => {
     expect(config.global.scrape_interval).toBe('15s');
     expect(jobs.map((j) => j.job_name).sort()).toEqual(
       [
@@ -150,9 +178,9 @@ describe('prometheus.yml', () => {
         job: job.job_name,
         static: undefined,
       });
-      const files: string[] = job.file_sd_configs.flatMap((c: { files: string[] }) => c.files);
+      const files = job.file_sd_configs.flatMap((c) => c.files);
       expect(files).toEqual([`targets/${job.job_name}.yml`]);
-      const groups = parse(readFileSync(join(PROM_DIR, files[0]), 'utf8'));
+      const groups = parseYaml<TargetGroups>(join(PROM_DIR, files[0]));
       expect({ job: job.job_name, targets: groups[0].targets }).toEqual({
         job: job.job_name,
         targets: [compose[job.job_name]],
@@ -222,7 +250,7 @@ describe('prometheus.yml', () => {
     const probe = jobs.find((j) => j.job_name === 'api-liveness')!;
     expect(probe.metrics_path).toBe('/probe');
     expect(probe.params).toEqual({ module: ['http_2xx'] });
-    const groups = parse(readFileSync(join(PROM_DIR, 'targets', 'api-liveness.yml'), 'utf8'));
+    const groups = parseYaml<TargetGroups>(join(PROM_DIR, 'targets', 'api-liveness.yml'));
     expect(groups[0].labels).toEqual({ __blackbox_exporter: 'blackbox-exporter:9115' });
     // The exporter itself over HTTPS + basic auth, like the other exporters.
     expect(probe).toMatchObject({
@@ -232,7 +260,9 @@ describe('prometheus.yml', () => {
     });
     // The probed URL is HTTPS, verified against the stack's CA by the module.
     expect(groups[0].targets).toEqual(['https://api:3000/health/live']);
-    const blackbox = parse(readFileSync(join(PROM_DIR, '..', 'blackbox', 'blackbox.yml'), 'utf8'));
+    const blackbox = parseYaml<{ modules: Record<string, { http?: unknown }> }>(
+      join(PROM_DIR, '..', 'blackbox', 'blackbox.yml'),
+    );
     expect(blackbox.modules.http_2xx.http).toMatchObject({
       fail_if_not_ssl: true,
       tls_config: { ca_file: 'tls/ca.crt' },
@@ -294,14 +324,14 @@ describe('rule files', () => {
 
 describe("alerts.yml: the product's alert table", () => {
   it('has every alert of the table (and the two examples), and no other', () => {
-    expect(alertRules.map((r) => r.alert).sort()).toEqual(SPEC_ALERTS.map((a) => a.name).sort());
+    expect(alertRules.map((r) => r.alert).sort()).toEqual(AGREED_ALERTS.map((a) => a.name).sort());
   });
 
-  it.each(SPEC_ALERTS)('$name: severity $severity, threshold "$threshold", for "$for"', (spec) => {
-    const rule = alertRules.find((r) => r.alert === spec.name)!;
-    expect(rule.labels?.severity).toBe(spec.severity);
-    expect(rule.expr.replace(/\s+/g, ' ').trim().endsWith(spec.threshold)).toBe(true);
-    if (spec.for) expect(rule.for).toBe(spec.for);
+  it.each(AGREED_ALERTS)('$name: severity $severity, threshold "$threshold", for "$for"', (agreed) => {
+    const rule = alertRules.find((r) => r.alert === agreed.name)!;
+    expect(rule.labels?.severity).toBe(agreed.severity);
+    expect(rule.expr.replace(/\s+/g, ' ').trim().endsWith(agreed.threshold)).toBe(true);
+    if (agreed.for) expect(rule.for).toBe(agreed.for);
   });
 
   it.each(allAlertRules.map((r) => [r.alert, r] as const))(

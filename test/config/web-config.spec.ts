@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import bcrypt from 'bcryptjs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

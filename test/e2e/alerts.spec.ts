@@ -257,11 +257,11 @@ beforeAll(async () => {
     ]
       .concat(
         names.map((name) => {
-          const fired = notifiedAt[name] && faultAt[name] ? notifiedAt[name]! - faultAt[name]! : undefined;
+          const fired = notifiedAt[name] && faultAt[name] ? notifiedAt[name] - faultAt[name] : undefined;
           const r = resolvedAt[name as AlertName];
           const resolvedText =
             name in RECEIVERS
-              ? `, resolved ${seconds(r && notifiedAt[name] ? r - notifiedAt[name]! : undefined)} after the firing notification`
+              ? `, resolved ${seconds(r && notifiedAt[name] ? r - notifiedAt[name] : undefined)} after the firing notification`
               : '';
           const from = name === 'Watchdog' ? ' (from the stack being up)' : '';
           return `  ${name.padEnd(32)} firing after ${seconds(fired)}${from}${resolvedText}`;

@@ -15,13 +15,13 @@ import { apiUrl, promUrl, REPO_ROOT, startTestStack, stopTestStack } from '../su
 import { waitFor } from '../support/wait';
 
 /**
- * Pipeline and push mode (issue 4, tests 1 and 2) on one native stack: after traffic, every
+ * Pipeline and push mode on one native stack: after traffic, every
  * catalogue metric is in Prometheus with its label names, scraped from the API (pull); a second
  * API instance in push mode (OTEL_METRICS_EXPORTER=otlp) reaches Prometheus through the Collector
  * with the same names and label names. Plus every target's `up`, the exporters and span metrics.
- * Then, on the same data: every dashboard panel query (issue 4, test 3), one trace of a request
- * through HTTP, Nest, SQL and Redis with its log line (test 6), and telemetry faults (test 5) last,
- * since they stop the Collector and Prometheus.
+ * Then, on the same data: every dashboard panel query, one trace of a request through HTTP, Nest,
+ * SQL and Redis with its log line, and telemetry faults last, since they stop the Collector and
+ * Prometheus.
  */
 jest.setTimeout(300_000);
 

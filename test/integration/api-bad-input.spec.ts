@@ -1,5 +1,9 @@
+import { expect } from '@jest/globals';
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
+import type { TokenPair } from '../../src/auth/auth.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
+import type { PaymentReceipt } from '../../src/payments/payments.service';
 import { createTestApp, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
@@ -38,9 +42,15 @@ const BUSINESS_METHODS = [
 beforeAll(async () => {
   t = await createTestApp();
   metrics = t.app.get(MetricsService);
-  await request(t.server).post('/api/v1/auth/register').send({ email: 'careful@example.com', password: 'password123' }).expect(201);
-  access = (await request(t.server).post('/api/v1/auth/login').send({ email: 'careful@example.com', password: 'password123' }).expect(200)).body
-    .accessToken;
+  await request(t.server)
+    .post('/api/v1/auth/register')
+    .send({ email: 'careful@example.com', password: 'password123' })
+    .expect(201);
+  const login = await request(t.server)
+    .post('/api/v1/auth/login')
+    .send({ email: 'careful@example.com', password: 'password123' })
+    .expect(200);
+  access = (login.body as TokenPair).accessToken;
 }, 30_000);
 afterAll(() => t?.close());
 
@@ -56,7 +66,8 @@ function expectNoBusinessMetric(): void {
 function expectError(res: request.Response, status: number, message: RegExp): void {
   expect({ status: res.status, json: res.type }).toEqual({ status, json: 'application/json' });
   expect(res.body).toEqual({ statusCode: status, error: expect.any(String), message: expect.anything() });
-  const text = Array.isArray(res.body.message) ? res.body.message.join('; ') : res.body.message;
+  const { message: said } = res.body as ErrorBody;
+  const text = Array.isArray(said) ? said.join('; ') : said;
   expect(text).toMatch(message);
 }
 
@@ -64,28 +75,44 @@ const auth = () => ({ Authorization: `Bearer ${access}` });
 
 describe('malformed and oversized bodies', () => {
   it('malformed JSON is 400 "not valid JSON"', async () => {
-    const res = await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"email": "a@b.co",');
+    const res = await request(t.server)
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "a@b.co",');
     expectError(res, 400, /request body is not valid JSON/);
     expectNoBusinessMetric();
   });
 
   it('a JSON array or a bare value where an object is expected is 400', async () => {
-    const array = await request(t.server).post('/api/v1/payments').set(auth()).set('Content-Type', 'application/json').send('[{"amount": 5}]');
+    const array = await request(t.server)
+      .post('/api/v1/payments')
+      .set(auth())
+      .set('Content-Type', 'application/json')
+      .send('[{"amount": 5}]');
     expectError(array, 400, /request body must be a JSON object/);
-    const bare = await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'application/json').send('"text"');
+    const bare = await request(t.server)
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('"text"');
     expectError(bare, 400, /JSON/);
     expectNoBusinessMetric();
   });
 
   it('a body over BODY_LIMIT (100kb) is 413 with a JSON error', async () => {
     const huge = JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(200_000) });
-    const res = await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'application/json').send(huge);
+    const res = await request(t.server)
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'application/json')
+      .send(huge);
     expectError(res, 413, /request body exceeds the limit of 102400 bytes/);
     expectNoBusinessMetric();
   });
 
   it('a body that is not JSON at all is validated as empty: 400 naming the missing fields', async () => {
-    const res = await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'text/plain').send('email=a@b.co');
+    const res = await request(t.server)
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'text/plain')
+      .send('email=a@b.co');
     expectError(res, 400, /email must be an email.*password must be/);
     expectNoBusinessMetric();
   });
@@ -93,37 +120,162 @@ describe('malformed and oversized bodies', () => {
 
 describe('validation: missing fields, wrong types, unknown values', () => {
   const cases: Array<[string, string, string, object, RegExp]> = [
-    ['register without password', 'post', '/api/v1/auth/register', { email: 'a@example.com' }, /password must be/],
-    ['register with a number as password', 'post', '/api/v1/auth/register', { email: 'a@example.com', password: 12345678 }, /password must be a string/],
-    ['register with a bad email', 'post', '/api/v1/auth/register', { email: 'not-an-email', password: 'password123' }, /email must be an email/],
-    ['register with an unknown source', 'post', '/api/v1/auth/register', { email: 'a@example.com', password: 'password123', source: 'fax' }, /source must be one of the following values: web, ios, android, smart_tv, other/],
-    ['register with an extra field', 'post', '/api/v1/auth/register', { email: 'a@example.com', password: 'password123', role: 'admin' }, /property role should not exist/],
-    ['refresh with a number', 'post', '/api/v1/auth/refresh', { refreshToken: 42 }, /refreshToken must be a string/],
-    ['an unknown reaction type', 'post', '/api/v1/contents/movie-big-buck-bunny/reactions', { type: 'meh' }, /type must be one of the following values: like, dislike, love/],
-    ['a profile of an unknown type', 'post', '/api/v1/profiles', { name: 'Teen', type: 'teen' }, /type must be one of the following values: adult, kids/],
+    [
+      'register without password',
+      'post',
+      '/api/v1/auth/register',
+      { email: 'a@example.com' },
+      /password must be/,
+    ],
+    [
+      'register with a number as password',
+      'post',
+      '/api/v1/auth/register',
+      { email: 'a@example.com', password: 12345678 },
+      /password must be a string/,
+    ],
+    [
+      'register with a bad email',
+      'post',
+      '/api/v1/auth/register',
+      { email: 'not-an-email', password: 'password123' },
+      /email must be an email/,
+    ],
+    [
+      'register with an unknown source',
+      'post',
+      '/api/v1/auth/register',
+      { email: 'a@example.com', password: 'password123', source: 'fax' },
+      /source must be one of the following values: web, ios, android, smart_tv, other/,
+    ],
+    [
+      'register with an extra field',
+      'post',
+      '/api/v1/auth/register',
+      { email: 'a@example.com', password: 'password123', role: 'admin' },
+      /property role should not exist/,
+    ],
+    [
+      'refresh with a number',
+      'post',
+      '/api/v1/auth/refresh',
+      { refreshToken: 42 },
+      /refreshToken must be a string/,
+    ],
+    [
+      'an unknown reaction type',
+      'post',
+      '/api/v1/contents/movie-big-buck-bunny/reactions',
+      { type: 'meh' },
+      /type must be one of the following values: like, dislike, love/,
+    ],
+    [
+      'a profile of an unknown type',
+      'post',
+      '/api/v1/profiles',
+      { name: 'Teen', type: 'teen' },
+      /type must be one of the following values: adult, kids/,
+    ],
     ['a profile without a name', 'post', '/api/v1/profiles', { type: 'kids' }, /name must be/],
-    ['a device of an unknown type', 'post', '/api/v1/devices', { type: 'fridge', name: 'Kitchen' }, /type must be one of the following values: tv, mobile, tablet, web, other/],
-    ['a payment with a negative amount', 'post', '/api/v1/payments', { amount: -5, paymentMethod: 'paypal' }, /amount must not be less than 0.01/],
-    ['a payment with an amount as a string', 'post', '/api/v1/payments', { amount: '5', paymentMethod: 'paypal' }, /amount must be a number/],
-    ['a payment with 3 decimals', 'post', '/api/v1/payments', { amount: 1.234, paymentMethod: 'paypal' }, /amount must be a number/],
-    ['a payment above the maximum', 'post', '/api/v1/payments', { amount: 1e9, paymentMethod: 'paypal' }, /amount must not be greater than 10000/],
-    ['a payment with an unknown method', 'post', '/api/v1/payments', { amount: 5, paymentMethod: 'bitcoin' }, /paymentMethod must be one of the following values: card, mobile_money, paypal/],
-    ['a card payment without a card', 'post', '/api/v1/payments', { amount: 5, paymentMethod: 'card' }, /card is required when paymentMethod is card/],
-    ['a card payment with an invalid number', 'post', '/api/v1/payments', { amount: 5, paymentMethod: 'card', card: { number: '1234' } }, /card.number must be a valid card number/],
-    ['a card with a PayPal payment', 'post', '/api/v1/payments', { amount: 5, paymentMethod: 'paypal', card: '4242424242424242' }, /card is not accepted with paymentMethod paypal/],
-    ['a card of the wrong type', 'post', '/api/v1/payments', { amount: 5, paymentMethod: 'card', card: 4242424242424242 }, /card must be an object/],
-    ['a subscription to an unknown plan', 'post', '/api/v1/subscriptions', { plan: 'weekly', paymentMethod: 'paypal' }, /plan must be one of the following values: monthly, annual/],
+    [
+      'a device of an unknown type',
+      'post',
+      '/api/v1/devices',
+      { type: 'fridge', name: 'Kitchen' },
+      /type must be one of the following values: tv, mobile, tablet, web, other/,
+    ],
+    [
+      'a payment with a negative amount',
+      'post',
+      '/api/v1/payments',
+      { amount: -5, paymentMethod: 'paypal' },
+      /amount must not be less than 0.01/,
+    ],
+    [
+      'a payment with an amount as a string',
+      'post',
+      '/api/v1/payments',
+      { amount: '5', paymentMethod: 'paypal' },
+      /amount must be a number/,
+    ],
+    [
+      'a payment with 3 decimals',
+      'post',
+      '/api/v1/payments',
+      { amount: 1.234, paymentMethod: 'paypal' },
+      /amount must be a number/,
+    ],
+    [
+      'a payment above the maximum',
+      'post',
+      '/api/v1/payments',
+      { amount: 1e9, paymentMethod: 'paypal' },
+      /amount must not be greater than 10000/,
+    ],
+    [
+      'a payment with an unknown method',
+      'post',
+      '/api/v1/payments',
+      { amount: 5, paymentMethod: 'bitcoin' },
+      /paymentMethod must be one of the following values: card, mobile_money, paypal/,
+    ],
+    [
+      'a card payment without a card',
+      'post',
+      '/api/v1/payments',
+      { amount: 5, paymentMethod: 'card' },
+      /card is required when paymentMethod is card/,
+    ],
+    [
+      'a card payment with an invalid number',
+      'post',
+      '/api/v1/payments',
+      { amount: 5, paymentMethod: 'card', card: { number: '1234' } },
+      /card.number must be a valid card number/,
+    ],
+    [
+      'a card with a PayPal payment',
+      'post',
+      '/api/v1/payments',
+      { amount: 5, paymentMethod: 'paypal', card: '4242424242424242' },
+      /card is not accepted with paymentMethod paypal/,
+    ],
+    [
+      'a card of the wrong type',
+      'post',
+      '/api/v1/payments',
+      { amount: 5, paymentMethod: 'card', card: 4242424242424242 },
+      /card must be an object/,
+    ],
+    [
+      'a subscription to an unknown plan',
+      'post',
+      '/api/v1/subscriptions',
+      { plan: 'weekly', paymentMethod: 'paypal' },
+      /plan must be one of the following values: monthly, annual/,
+    ],
   ];
 
   it.each(cases)('%s is 400 naming the field', async (_name, method, path, body, message) => {
-    const res = await (request(t.server) as unknown as Record<string, (p: string) => request.Test>)[method](path).set(auth()).send(body);
+    const res = await (request(t.server) as unknown as Record<string, (p: string) => request.Test>)
+      [method](path)
+      .set(auth())
+      .send(body);
     expectError(res, 400, message);
     expectNoBusinessMetric();
   });
 
   it('an unknown ?type= of the catalogue is 400', async () => {
-    expectError(await request(t.server).get('/api/v1/contents?type=podcast'), 400, /type must be one of the following values/);
-    expectError(await request(t.server).get('/api/v1/contents?type=movie&type=live'), 400, /type must be one of/);
+    expectError(
+      await request(t.server).get('/api/v1/contents?type=podcast'),
+      400,
+      /type must be one of the following values/,
+    );
+    expectError(
+      await request(t.server).get('/api/v1/contents?type=movie&type=live'),
+      400,
+      /type must be one of/,
+    );
   });
 
   it('an invalid login body is 400 and counted as a failed login (invalid_request), nothing else', async () => {
@@ -138,19 +290,30 @@ describe('validation: missing fields, wrong types, unknown values', () => {
 
   it('a login body that is not even JSON is 400 and counted as invalid_request too', async () => {
     const failed = jest.spyOn(metrics, 'recordFailedLogin');
-    const res = await request(t.server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email":');
+    const res = await request(t.server)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":');
     expectError(res, 400, /request body is not valid JSON/);
     expect(failed.mock.calls).toEqual([['invalid_request']]);
     expect(recorders[BUSINESS_METHODS.indexOf('recordLogin')].mock.calls).toEqual([['local', false]]);
     // Another route's malformed body is not a login.
-    await request(t.server).post('/api/v1/auth/register').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    await request(t.server)
+      .post('/api/v1/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
     expect(failed).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('routes and ids', () => {
   it('unknown routes and methods are 404 JSON', async () => {
-    expectError(await request(t.server).get('/api/v1/nothing-here'), 404, /Cannot GET \/api\/v1\/nothing-here/);
+    expectError(
+      await request(t.server).get('/api/v1/nothing-here'),
+      404,
+      /Cannot GET \/api\/v1\/nothing-here/,
+    );
     expectError(await request(t.server).patch('/api/v1/contents'), 404, /Cannot PATCH/);
     expectError(await request(t.server).get('/contents'), 404, /Cannot GET/);
     expectNoBusinessMetric();
@@ -159,8 +322,16 @@ describe('routes and ids', () => {
   it('ids that cannot exist are 404, a broken percent-encoding 400, never 500', async () => {
     expectError(await request(t.server).get(`/api/v1/contents/${'x'.repeat(2000)}`), 404, /not found/);
     expectError(await request(t.server).get("/api/v1/contents/1'%20OR%20'1'='1"), 404, /not found/);
-    expectError(await request(t.server).post('/api/v1/profiles/not-a-uuid/switch').set(auth()), 404, /profile not-a-uuid not found/);
-    expectError(await request(t.server).delete('/api/v1/streams/nope').set(auth()), 404, /stream nope not found/);
+    expectError(
+      await request(t.server).post('/api/v1/profiles/not-a-uuid/switch').set(auth()),
+      404,
+      /profile not-a-uuid not found/,
+    );
+    expectError(
+      await request(t.server).delete('/api/v1/streams/nope').set(auth()),
+      404,
+      /stream nope not found/,
+    );
     const broken = await request(t.server).get('/api/v1/contents/%E0%A4%A');
     expect(broken.status).toBe(400);
     expect(broken.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -184,7 +355,7 @@ describe('hostile input: each class is its 4xx JSON error, counted in the HTTP m
 
   /** The HTTP metrics record a request when its response closes, just after the client has it. */
   async function expectCounted(method: string, template: string, status: number): Promise<void> {
-    await waitFor(`${method} ${template} ${status} recorded`, async () =>
+    await waitFor(`${method} ${template} ${status} recorded`, () =>
       (http.mock.calls as Call[]).some(([m, p, s]) => m === method && p === template && s === status)
         ? true
         : undefined,
@@ -311,7 +482,7 @@ describe('hostile input: each class is its 4xx JSON error, counted in the HTTP m
         .set(auth())
         .set('Content-Type', 'application/json')
         .send(`{"amount":${amount},"paymentMethod":"paypal"}`);
-      expect({ status: res.status, amount: res.body.amount }).toEqual({
+      expect({ status: res.status, amount: (res.body as PaymentReceipt).amount }).toEqual({
         status: 201,
         amount: Number(amount),
       });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { HTTP_METHODS, METRIC_DEFINITIONS, OTHER, UNMATCHED_ROUTE } from '@infrastructure/metrics';

@@ -1,8 +1,11 @@
+import { expect } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
+import type { TokenPair } from '../../src/auth/auth.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
@@ -43,7 +46,7 @@ describe('X-Forwarded-For and the rate-limit key', () => {
       const res = await request(t.server).get('/api/v1/contents').set('X-Forwarded-For', `203.0.113.${i}`);
       statuses.push(res.status);
     }
-    expect(statuses).toEqual([...Array(LIMIT).fill(200), ...Array(5).fill(429)]);
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(200), ...Array<number>(5).fill(429)]);
   });
 
   it('with TRUSTED_PROXIES naming the proxy, X-Forwarded-For names the client (each gets its own limit)', async () => {
@@ -85,12 +88,11 @@ describe('tokens, headers, timeouts, /metrics', () => {
       .post('/api/v1/auth/register')
       .send({ email: 'safe@example.com', password: 'password123' })
       .expect(201);
-    access = (
-      await request(t.server)
-        .post('/api/v1/auth/login')
-        .send({ email: 'safe@example.com', password: 'password123' })
-        .expect(200)
-    ).body.accessToken;
+    const login = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ email: 'safe@example.com', password: 'password123' })
+      .expect(200);
+    access = (login.body as TokenPair).accessToken;
   });
 
   it('a token signed with the right secret but without exp is refused; the same claims with exp are accepted', async () => {
@@ -101,7 +103,7 @@ describe('tokens, headers, timeouts, /metrics', () => {
     });
     expect(jwt.decode(withoutExp)).not.toHaveProperty('exp');
     const refused = await request(t.server).get('/api/v1/me').set('Authorization', `Bearer ${withoutExp}`);
-    expect({ status: refused.status, body: refused.body }).toEqual({
+    expect({ status: refused.status, body: refused.body as ErrorBody }).toEqual({
       status: 401,
       body: { statusCode: 401, error: 'Unauthorized', message: 'invalid access token' },
     });
@@ -181,7 +183,7 @@ describe('tokens, headers, timeouts, /metrics', () => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
     }
-    await waitFor('the four 401s recorded', async () =>
+    await waitFor('the four 401s recorded', () =>
       recorded.mock.calls.filter(
         ([method, path, status]) => method === 'GET' && path === '/metrics' && status === 401,
       ).length === 4

@@ -1,6 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { MetricsService } from '@infrastructure/metrics';
+import type { TokenPair } from '../../src/auth/auth.service';
+import type { ErrorBody } from '../../src/common/http-exception.filter';
 import { createTestApp, type TestApp } from '../support/app';
 import { waitFor } from '../support/wait';
 
@@ -14,8 +16,12 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 async function signUp(t: TestApp, email: string) {
   await request(t.server).post('/api/v1/auth/register').send({ email, password: PASSWORD }).expect(201);
-  const login = await request(t.server).post('/api/v1/auth/login').send({ email, password: PASSWORD }).expect(200);
-  return { access: login.body.accessToken as string, refresh: login.body.refreshToken as string };
+  const login = await request(t.server)
+    .post('/api/v1/auth/login')
+    .send({ email, password: PASSWORD })
+    .expect(200);
+  const pair = login.body as TokenPair;
+  return { access: pair.accessToken, refresh: pair.refreshToken };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -34,7 +40,8 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
     const risk = jest.spyOn(metrics, 'recordRiskEvent');
     const failed = jest.spyOn(metrics, 'recordFailedLogin');
     const login = jest.spyOn(metrics, 'recordLogin');
-    const attempt = (password: string) => request(t.server).post('/api/v1/auth/login').send({ email: 'victim@example.com', password });
+    const attempt = (password: string) =>
+      request(t.server).post('/api/v1/auth/login').send({ email: 'victim@example.com', password });
 
     expect((await attempt('guess-1')).status).toBe(401);
     expect((await attempt('guess-2')).status).toBe(401);
@@ -44,9 +51,19 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
 
     const locked = await attempt(PASSWORD);
     expect(locked.status).toBe(429);
-    expect(locked.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: 'account temporarily locked after repeated failed logins' });
+    expect(locked.body).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: 'account temporarily locked after repeated failed logins',
+    });
     expect((await attempt('guess-4')).status).toBe(429);
-    expect(failed.mock.calls).toEqual([['invalid_credentials'], ['invalid_credentials'], ['invalid_credentials'], ['account_locked'], ['account_locked']]);
+    expect(failed.mock.calls).toEqual([
+      ['invalid_credentials'],
+      ['invalid_credentials'],
+      ['invalid_credentials'],
+      ['account_locked'],
+      ['account_locked'],
+    ]);
     expect(login.mock.calls.every(([provider, ok]) => provider === 'local' && ok === false)).toBe(true);
     expect(login).toHaveBeenCalledTimes(5);
     expect(risk).toHaveBeenCalledTimes(1);
@@ -55,7 +72,8 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
   it('a successful login resets the consecutive-failure count', async () => {
     await signUp(t, 'forgetful@example.com');
     const risk = jest.spyOn(metrics, 'recordRiskEvent');
-    const attempt = (password: string) => request(t.server).post('/api/v1/auth/login').send({ email: 'forgetful@example.com', password });
+    const attempt = (password: string) =>
+      request(t.server).post('/api/v1/auth/login').send({ email: 'forgetful@example.com', password });
     await attempt('oops-1').expect(401);
     await attempt('oops-2').expect(401);
     await attempt(PASSWORD).expect(200);
@@ -71,10 +89,13 @@ describe('login lockout (LOGIN_MAX_FAILURES=3) and access-token expiry', () => {
     const claims = t.app.get(JwtService).decode<{ sub: string; sid: string }>(session.access);
     const stale = t.app
       .get(JwtService)
-      .sign({ sub: claims.sub, sid: claims.sid }, { issuer: 'mytelevision-api', expiresIn: -60, algorithm: 'HS256' });
+      .sign(
+        { sub: claims.sub, sid: claims.sid },
+        { issuer: 'mytelevision-api', expiresIn: -60, algorithm: 'HS256' },
+      );
     const res = await request(t.server).get('/api/v1/me').set(bearer(stale));
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('access token expired');
+    expect((res.body as ErrorBody).message).toBe('access token expired');
     expect(expired).toHaveBeenCalledTimes(1);
     // The same claims, still valid, pass: the 401 came from the expiry alone.
     expect((await request(t.server).get('/api/v1/me').set(bearer(session.access))).status).toBe(200);
@@ -96,10 +117,13 @@ describe('refresh-token expiry (REFRESH_TOKEN_TTL_S=1)', () => {
     const metrics = t.app.get(MetricsService);
     const expired = jest.spyOn(metrics, 'recordTokenExpired');
     const refreshed = jest.spyOn(metrics, 'recordTokenRefresh');
-    await waitFor('the refresh token to expire', () => Date.now() > issuedAt + 1_100, { timeoutMs: 5_000, intervalMs: 50 });
+    await waitFor('the refresh token to expire', () => Date.now() > issuedAt + 1_100, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
     const res = await request(t.server).post('/api/v1/auth/refresh').send({ refreshToken: session.refresh });
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('refresh token expired');
+    expect((res.body as ErrorBody).message).toBe('refresh token expired');
     expect(expired).toHaveBeenCalledTimes(1);
     expect(refreshed).not.toHaveBeenCalled();
   });
@@ -118,7 +142,10 @@ describe('rate limiting (THROTTLE_LIMIT=3 per route and client)', () => {
     const hits = jest.spyOn(metrics, 'recordRateLimitHit');
     const failed = jest.spyOn(metrics, 'recordFailedLogin');
     const login = jest.spyOn(metrics, 'recordLogin');
-    const attempt = () => request(t.server).post('/api/v1/auth/login').send({ email: 'nobody@example.com', password: 'whatever1' });
+    const attempt = () =>
+      request(t.server)
+        .post('/api/v1/auth/login')
+        .send({ email: 'nobody@example.com', password: 'whatever1' });
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
     failed.mockClear();
     login.mockClear();

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';

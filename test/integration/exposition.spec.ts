@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { tool } from '../support/tools';
 import { waitFor } from '../support/wait';
 
 /**
- * The real API (preload included) driven through every route of SPEC §4, then scraped: each of the
+ * The real API (preload included) driven through every route of the API, then scraped: each of the
  * 24 catalogue metrics must be in the exposition with its type and label names, and must have moved
  * by exactly what the traffic did. Run on the embedded defaults and on real PostgreSQL + Redis.
  */
@@ -30,8 +31,8 @@ const COMMON_ENV = {
 };
 
 /**
- * promtool's lint warnings that the seed's names force, and only those: the seed names these gauges
- * `..._total`, a suffix Prometheus reserves for counters (SPEC §3 keeps the names because existing
+ * promtool's lint warnings that the established names force, and only those: these gauges are named
+ * `..._total`, a suffix Prometheus reserves for counters (the names are kept because existing
  * dashboards and alerts use them).
  */
 const ALLOWED_PROMTOOL_WARNINGS = [
@@ -47,7 +48,7 @@ interface Backend {
 }
 
 const BACKENDS: Backend[] = [
-  { name: 'embedded PGlite and in-process store', start: async () => ({ env: {}, servers: [] }) },
+  { name: 'embedded PGlite and in-process store', start: () => Promise.resolve({ env: {}, servers: [] }) },
   {
     name: 'real PostgreSQL and Redis',
     start: async () => {
@@ -73,7 +74,9 @@ class Expectations {
   readonly gauges: Array<[string, Labels, number]> = [];
 
   count(name: string, labels: Labels = {}, by = 1): void {
-    const existing = this.counters.find(([n, l]) => n === name && JSON.stringify(l) === JSON.stringify(labels));
+    const existing = this.counters.find(
+      ([n, l]) => n === name && JSON.stringify(l) === JSON.stringify(labels),
+    );
     if (existing) existing[2] += by;
     else this.counters.push([name, labels, by]);
   }
@@ -101,12 +104,16 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
     api = await startApi({ ...COMMON_ENV, ...started.env }, `api (${backend.name})`);
     before = await scrape(api.client);
     await driveEveryRoute(api.client, expected);
-    // State gauges are read through a short cache (SPEC §3): the scrape after the traffic is the
-    // first one that sees the subscription once the cached value has aged out.
-    after = await waitFor('the state gauges to be read again', async () => {
-      const e = await scrape(api.client);
-      return e.value(METRICS.premiumSubscribers.name) === 1 ? e : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500 });
+    // State gauges are read through a short cache (docs/decisions.md#the-metric-catalogue): the scrape
+    // after the traffic is the first one that sees the subscription once the cached value has aged out.
+    after = await waitFor(
+      'the state gauges to be read again',
+      async () => {
+        const e = await scrape(api.client);
+        return e.value(METRICS.premiumSubscribers.name) === 1 ? e : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
   });
 
   afterAll(async () => {
@@ -125,7 +132,9 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
       expect([d.name, family.type]).toEqual([d.name, prometheusType(d.kind)]);
       expect(family.samples.length).toBeGreaterThan(0);
       for (const s of family.samples) {
-        const labels = Object.keys(s.labels).filter((l) => l !== 'le').sort();
+        const labels = Object.keys(s.labels)
+          .filter((l) => l !== 'le')
+          .sort();
         expect([d.name, labels]).toEqual([d.name, Object.keys(d.labels).sort()]);
       }
     }
@@ -170,14 +179,19 @@ describe.each(BACKENDS)('GET /metrics after every route, on $name', (backend) =>
     expect(after.text).not.toMatch(/otel_scope_/);
   });
 
-  it('passes `promtool check metrics` but for the warnings the seed names force', () => {
+  it('passes `promtool check metrics` but for the warnings the established names force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtv-promtool-'));
     try {
       const file = join(dir, 'metrics.txt');
       writeFileSync(file, after.text);
       let output = '';
       try {
-        output = execFileSync('sh', ['-c', '"$0" check metrics < "$1" 2>&1', tool('promtool'), file]).toString();
+        output = execFileSync('sh', [
+          '-c',
+          '"$0" check metrics < "$1" 2>&1',
+          tool('promtool'),
+          file,
+        ]).toString();
       } catch (error) {
         output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
       }
@@ -210,7 +224,11 @@ async function driveEveryRoute(client: ApiClient, x: Expectations): Promise<void
     template: string,
   ): Promise<T> => {
     const res = await call;
-    expect({ template, status: res.status, body: res.body }).toEqual({ template, status, body: expect.anything() });
+    expect({ template, status: res.status, body: res.body }).toEqual({
+      template,
+      status,
+      body: expect.anything(),
+    });
     x.request(method, template, status);
     return res.body;
   };
@@ -245,9 +263,13 @@ async function driveEveryRoute(client: ApiClient, x: Expectations): Promise<void
   const token = tokens.accessToken;
 
   // An expired access token (signed with the API's secret, expired an hour ago).
-  const expired = jwt.sign({ sub: 'someone', sid: 'some-session', exp: Math.floor(Date.now() / 1000) - 3600 }, JWT_SECRET, {
-    issuer: 'mytelevision-api',
-  });
+  const expired = jwt.sign(
+    { sub: 'someone', sid: 'some-session', exp: Math.floor(Date.now() / 1000) - 3600 },
+    JWT_SECRET,
+    {
+      issuer: 'mytelevision-api',
+    },
+  );
   await expectStatus(client.me(expired), 401, 'GET', `${P}/me`);
   x.count(M.authTokenExpired.name);
 
@@ -272,7 +294,12 @@ async function driveEveryRoute(client: ApiClient, x: Expectations): Promise<void
   x.count(M.contentViews.name, { content_type: 'movie', access_type: 'free' });
 
   // Streams: two started, one stopped; stopping it twice is a 404.
-  const s1 = await expectStatus(client.startStream(token, liveShow.id), 201, 'POST', `${P}/contents/:id/streams`);
+  const s1 = await expectStatus(
+    client.startStream(token, liveShow.id),
+    201,
+    'POST',
+    `${P}/contents/:id/streams`,
+  );
   await expectStatus(client.startStream(token, liveShow.id), 201, 'POST', `${P}/contents/:id/streams`);
   await expectStatus(client.stopStream(token, s1.streamId), 204, 'DELETE', `${P}/streams/:streamId`);
   await expectStatus(client.stopStream(token, s1.streamId), 404, 'DELETE', `${P}/streams/:streamId`);
@@ -289,7 +316,12 @@ async function driveEveryRoute(client: ApiClient, x: Expectations): Promise<void
   x.count(M.favoritesRemoved.name, { content_type: 'movie' });
 
   // Profiles.
-  const profile = await expectStatus(client.createProfile(token, 'Kids', 'kids'), 201, 'POST', `${P}/profiles`);
+  const profile = await expectStatus(
+    client.createProfile(token, 'Kids', 'kids'),
+    201,
+    'POST',
+    `${P}/profiles`,
+  );
   await expectStatus(client.switchProfile(token, profile.id), 204, 'POST', `${P}/profiles/:id/switch`);
   x.count(M.profilesCreated.name, { profile_type: 'kids' });
   x.count(M.profileSwitches.name);
@@ -321,7 +353,8 @@ async function driveEveryRoute(client: ApiClient, x: Expectations): Promise<void
 
   // Brute force on Bob: LOGIN_MAX_FAILURES (3) failures lock the account (one brute_force risk
   // event, blocked); the next attempt, even with the right password, is refused as locked.
-  for (let i = 0; i < 3; i++) await expectStatus(client.login(bob, `guess-${i}-wrong`), 401, 'POST', `${P}/auth/login`);
+  for (let i = 0; i < 3; i++)
+    await expectStatus(client.login(bob, `guess-${i}-wrong`), 401, 'POST', `${P}/auth/login`);
   await expectStatus(client.login(bob, PASSWORD), 429, 'POST', `${P}/auth/login`);
   x.count(M.authFailedLogin.name, { reason: 'invalid_credentials' }, 3);
   x.count(M.authFailedLogin.name, { reason: 'account_locked' });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,7 @@ function shippedRule(name: string): Required<Rule> {
   return rule as Required<Rule>;
 }
 
-/** What each alert must produce, from SPEC §6's routing table (not derived from the config). */
+/** What each alert must produce, from the team's routing table (not derived from the config). */
 const CASES = [
   {
     alert: 'PossibleBruteForce',
@@ -243,7 +244,7 @@ async function authReply(port: number, password: string): Promise<string> {
   let buffer = '';
   socket.on('data', (chunk: string) => (buffer += chunk));
   const reply = async (code: RegExp) => {
-    const line = await waitFor(`an SMTP reply ${code}`, async () => {
+    const line = await waitFor(`an SMTP reply ${code}`, () => {
       const m = buffer.split('\r\n').find((l) => /^\d{3} /.test(l));
       return m ?? false;
     });
@@ -286,7 +287,7 @@ function smtpDialogue(socket: Socket | import('node:tls').TLSSocket) {
   socket.on('data', (chunk: string) => (buffer += chunk));
   return async (command?: string): Promise<string> => {
     if (command !== undefined) socket.write(`${command}\r\n`);
-    const line = await waitFor(`an SMTP reply to ${command ?? 'the connection'}`, async () => {
+    const line = await waitFor(`an SMTP reply to ${command ?? 'the connection'}`, () => {
       const m = buffer.split('\r\n').find((l) => /^\d{3} /.test(l));
       return m ?? false;
     });

@@ -3,8 +3,9 @@ import { startApi, type RunningApi } from '../support/api-process';
 import { waitFor } from '../support/wait';
 
 /**
- * SPEC §9: telemetry never breaks the API. With the OTLP endpoint on a closed port every request
- * still succeeds, and the export failure is logged a bounded number of times, not per request.
+ * Telemetry never breaks the API (docs/architecture.md#fault-behaviour). With the OTLP endpoint on a
+ * closed port every request still succeeds, and the export failure is logged a bounded number of
+ * times, not per request.
  */
 const REQUESTS = 500;
 
@@ -30,7 +31,10 @@ const exportFailureLines = (api: RunningApi) =>
 
 describe.each([
   ['traces to a closed OTLP port (pull metrics)', { OTEL_METRICS_EXPORTER: 'prometheus' }],
-  ['traces and pushed metrics to a closed OTLP port', { OTEL_METRICS_EXPORTER: 'otlp', OTEL_METRIC_EXPORT_INTERVAL: '500' }],
+  [
+    'traces and pushed metrics to a closed OTLP port',
+    { OTEL_METRICS_EXPORTER: 'otlp', OTEL_METRIC_EXPORT_INTERVAL: '500' },
+  ],
 ])('%s', (_name, env) => {
   let api: RunningApi;
   let statuses: Map<number, number>;
@@ -59,7 +63,9 @@ describe.each([
 
   it('logs the export failure, a bounded number of times', async () => {
     // Exports are retried in the background: wait until the failure has been reported at least once.
-    await waitFor('an export failure in the log', () => exportFailureLines(api).length > 0, { timeoutMs: 20_000 });
+    await waitFor('an export failure in the log', () => exportFailureLines(api).length > 0, {
+      timeoutMs: 20_000,
+    });
     // An observation window, not a synchronisation: at OTEL_BSP_SCHEDULE_DELAY=200 ms about ten more
     // export rounds fail in these 2 s, and each must be absorbed by the throttle.
     await new Promise((r) => setTimeout(r, 2_000));

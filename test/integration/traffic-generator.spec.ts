@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait';
 
 /**
  * The traffic generator against the built API: each scenario, run briefly, does what it is for —
- * `normal` moves every one of the 24 catalogue metrics and hits every route of SPEC §4, its summary
+ * `normal` moves every one of the 24 catalogue metrics and hits every route of the API, its summary
  * agreeing exactly with the API's own request counter; `brute-force` produces > 10 failed logins;
  * `payment-failures` a failed/total payment ratio > 5%; `all` both — and a run stops by itself at
  * whichever bound (requests, duration) comes first.
@@ -95,7 +95,7 @@ describe('normal', () => {
     summary = await run('normal', { seed: 20240601 });
     running = false;
     await sampler;
-    // State gauges are read through a short cache (SPEC §3): wait until a scrape sees the new state.
+    // State gauges are read through a short cache: wait until a scrape sees the new state.
     const observed = [METRICS.authActiveSessions, METRICS.activeUsers, METRICS.premiumSubscribers].map(
       (m) => m.name,
     );
@@ -116,7 +116,7 @@ describe('normal', () => {
     expect(summary.byRoute.reduce((s, r) => s + r.count, 0)).toBe(REQUESTS);
   });
 
-  it('hits every route of SPEC §4, unknown routes and premium 403s included', () => {
+  it('hits every route of the API, unknown routes and premium 403s included', () => {
     const routes = new Set(summary.byRoute.map((r) => r.route));
     expect([...Object.values(ROUTES)].filter((r) => !routes.has(r))).toEqual([]);
     const counts = summaryCounts(summary);

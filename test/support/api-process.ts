@@ -53,7 +53,7 @@ export async function startApi(
         OTEL_TRACES_EXPORTER: 'none',
         ...(pgliteDir ? { PGLITE_DATA_DIR: pgliteDir } : {}),
         ...env,
-      } as NodeJS.ProcessEnv,
+      },
     },
   );
   const url = `http://127.0.0.1:${port}`;

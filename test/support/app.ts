@@ -58,15 +58,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const pgliteDir = env.DATABASE_URL || env.PGLITE_DATA_DIR ? undefined : freshPgliteDataDir();
   if (pgliteDir) env.PGLITE_DATA_DIR = pgliteDir;
   const { config } = loadConfig(env);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ApiHttpAdapter(), {
-    bufferLogs: true,
-    // A failing start rejects (the test shows why) instead of exiting the jest worker.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new ApiHttpAdapter(),
+    {
+      bufferLogs: true,
+      // A failing start rejects (the test shows why) instead of exiting the jest worker.
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('test app is not listening');
   return {

@@ -35,7 +35,7 @@ export async function rawSamples(
     dedup: String(options.dedup ?? true),
     partial_response: 'true',
   });
-  const res = await fetch(`${base}/api/v1/query?${params}`);
+  const res = await fetch(`${base}/api/v1/query?${params.toString()}`);
   const body = (await res.json()) as {
     status: string;
     error?: string;
@@ -188,7 +188,7 @@ export async function postAlert(
 }
 
 /** A Thanos Query of its own reading only the Store Gateway (the bucket): stopped by `stop()`. */
-export async function bucketOnlyQuery(
+export function bucketOnlyQuery(
   thanos: string,
   storeGrpcPort: number,
   ports: [number, number],
@@ -210,5 +210,5 @@ export async function bucketOnlyQuery(
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
-  return { url: `http://127.0.0.1:${ports[1]}`, stop };
+  return Promise.resolve({ url: `http://127.0.0.1:${ports[1]}`, stop });
 }

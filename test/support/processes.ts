@@ -28,7 +28,7 @@ export class ManagedProcess {
     this.child.stderr?.on('data', collect);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     running.add(this);
-    this.exited.then(() => running.delete(this));
+    void this.exited.then(() => running.delete(this));
   }
 
   get pid(): number | undefined {

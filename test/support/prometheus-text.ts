@@ -17,7 +17,7 @@ export function prom2jsonPath(): string {
 export function parsePrometheusText(text: string): RawFamily[] {
   return JSON.parse(
     execFileSync(prom2jsonPath(), [], { input: text, maxBuffer: 256 * 1024 * 1024 }).toString('utf8'),
-  );
+  ) as RawFamily[];
 }
 
 export interface RawFamily {

@@ -18,7 +18,9 @@ export function parsePromQL(expr: string): ParsedPromQL {
   const cursor = tree.cursor();
   do {
     if (cursor.type.isError) {
-      errors.push(`syntax error at ${cursor.from}: ${JSON.stringify(expr.slice(Math.max(0, cursor.from - 20), cursor.from + 20))}`);
+      errors.push(
+        `syntax error at ${cursor.from}: ${JSON.stringify(expr.slice(Math.max(0, cursor.from - 20), cursor.from + 20))}`,
+      );
     } else if (cursor.name === 'Identifier' && cursor.node.parent?.name === 'VectorSelector') {
       names.add(expr.slice(cursor.from, cursor.to));
     } else if (cursor.name === 'QuotedLabelName' || cursor.name === 'UnquotedLabelMatcher') {

@@ -14,7 +14,7 @@ export const runtime = Object.fromEntries(Object.entries(RUNTIME_METRICS).map(([
   readonly [K in keyof typeof RUNTIME_METRICS]: string;
 };
 
-/** The scrape job of the API in monitoring/prometheus/prometheus.yml (the seed's name). */
+/** The scrape job of the API in monitoring/prometheus/prometheus.yml (the team's existing job name). */
 export const API_JOB = 'mytelevision-api';
 
 /** `rate()` window used by every panel: 4 scrapes of the 15 s interval, and what recording rules use. */

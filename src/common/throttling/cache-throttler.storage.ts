@@ -13,17 +13,33 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 export class CacheThrottlerStorage implements ThrottlerStorage {
   constructor(@Inject(CACHE_STORE) private readonly store: CacheStore) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     const base = `throttle:${throttlerName}:${key}`;
     const blockedFor = await this.store.ttlMs(`${base}:blocked`);
     if (blockedFor !== null && blockedFor > 0) {
-      return { totalHits: limit + 1, timeToExpire: seconds(blockedFor), isBlocked: true, timeToBlockExpire: seconds(blockedFor) };
+      return {
+        totalHits: limit + 1,
+        timeToExpire: seconds(blockedFor),
+        isBlocked: true,
+        timeToBlockExpire: seconds(blockedFor),
+      };
     }
     const { value, ttlMs } = await this.store.incr(`${base}:hits`, ttl);
     if (value > limit) {
       const block = blockDuration > 0 ? blockDuration : ttlMs;
       await this.store.set(`${base}:blocked`, '1', block);
-      return { totalHits: value, timeToExpire: seconds(ttlMs), isBlocked: true, timeToBlockExpire: seconds(block) };
+      return {
+        totalHits: value,
+        timeToExpire: seconds(ttlMs),
+        isBlocked: true,
+        timeToBlockExpire: seconds(block),
+      };
     }
     return { totalHits: value, timeToExpire: seconds(ttlMs), isBlocked: false, timeToBlockExpire: 0 };
   }

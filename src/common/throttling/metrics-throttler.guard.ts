@@ -34,10 +34,10 @@ export class MetricsThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
     const req = context.switchToHttp().getRequest<Request>();
-    return UNLIMITED_PATHS.has(req.path);
+    return Promise.resolve(UNLIMITED_PATHS.has(req.path));
   }
 
   protected override async throwThrottlingException(

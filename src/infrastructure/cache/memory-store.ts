@@ -7,7 +7,8 @@ interface Entry {
 
 /**
  * In-process CacheStore for a single instance (no REDIS_URL). Expired keys are dropped when read
- * and by a periodic sweep, so memory stays bounded by the live keys.
+ * and by a periodic sweep, so memory stays bounded by the live keys. Every operation completes
+ * synchronously; the methods return settled promises because the interface is Redis's.
  */
 export class MemoryStore implements CacheStore {
   readonly kind = 'memory' as const;
@@ -24,79 +25,80 @@ export class MemoryStore implements CacheStore {
     this.sweeper.unref();
   }
 
-  async get(key: string): Promise<string | null> {
-    return this.live(key)?.value ?? null;
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.live(key)?.value ?? null);
   }
 
-  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.values.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : this.now() + ttlMs });
+    return Promise.resolve();
   }
 
-  async take(key: string): Promise<string | null> {
+  take(key: string): Promise<string | null> {
     const entry = this.live(key);
     this.values.delete(key);
-    return entry?.value ?? null;
+    return Promise.resolve(entry?.value ?? null);
   }
 
-  async del(key: string): Promise<boolean> {
+  del(key: string): Promise<boolean> {
     const existed = this.live(key) !== undefined || this.sets.has(key) || this.sorted.has(key);
     this.values.delete(key);
     this.sets.delete(key);
     this.sorted.delete(key);
-    return existed;
+    return Promise.resolve(existed);
   }
 
-  async ttlMs(key: string): Promise<number | null> {
+  ttlMs(key: string): Promise<number | null> {
     const entry = this.live(key);
-    return entry && entry.expiresAt !== Infinity ? entry.expiresAt - this.now() : null;
+    return Promise.resolve(entry && entry.expiresAt !== Infinity ? entry.expiresAt - this.now() : null);
   }
 
-  async incr(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }> {
+  incr(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }> {
     const entry = this.live(key);
     const value = (entry ? Number(entry.value) || 0 : 0) + 1;
     const expiresAt = entry && entry.expiresAt !== Infinity ? entry.expiresAt : this.now() + ttlMs;
     this.values.set(key, { value: String(value), expiresAt });
-    return { value, ttlMs: expiresAt - this.now() };
+    return Promise.resolve({ value, ttlMs: expiresAt - this.now() });
   }
 
-  async setAdd(key: string, member: string): Promise<boolean> {
+  setAdd(key: string, member: string): Promise<boolean> {
     let set = this.sets.get(key);
-    if (!set) this.sets.set(key, (set = new Set()));
+    if (!set) this.sets.set(key, (set = new Set<string>()));
     const added = !set.has(member);
     set.add(member);
-    return added;
+    return Promise.resolve(added);
   }
 
-  async setRemove(key: string, member: string): Promise<boolean> {
+  setRemove(key: string, member: string): Promise<boolean> {
     const set = this.sets.get(key);
     const removed = set?.delete(member) ?? false;
     if (set && set.size === 0) this.sets.delete(key);
-    return removed;
+    return Promise.resolve(removed);
   }
 
-  async setMembers(key: string): Promise<string[]> {
-    return [...(this.sets.get(key) ?? [])];
+  setMembers(key: string): Promise<string[]> {
+    return Promise.resolve([...(this.sets.get(key) ?? [])]);
   }
 
-  async sortedAdd(key: string, member: string, score: number): Promise<void> {
+  sortedAdd(key: string, member: string, score: number): Promise<void> {
     let z = this.sorted.get(key);
-    if (!z) this.sorted.set(key, (z = new Map()));
+    if (!z) this.sorted.set(key, (z = new Map<string, number>()));
     z.set(member, score);
+    return Promise.resolve();
   }
 
-  async sortedRemove(key: string, member: string): Promise<boolean> {
-    return this.sorted.get(key)?.delete(member) ?? false;
+  sortedRemove(key: string, member: string): Promise<boolean> {
+    return Promise.resolve(this.sorted.get(key)?.delete(member) ?? false);
   }
 
-  async sortedAbove(key: string, minScore: number): Promise<string[]> {
+  sortedAbove(key: string, minScore: number): Promise<string[]> {
     const z = this.sorted.get(key);
-    if (!z) return [];
-    return [...z].filter(([, score]) => score > minScore).map(([member]) => member);
+    const members = [...(z ?? [])].filter(([, score]) => score > minScore).map(([member]) => member);
+    return Promise.resolve(members);
   }
 
-  async sortedPruneUpTo(key: string, maxScore: number): Promise<number> {
-    const z = this.sorted.get(key);
-    if (!z) return 0;
+  sortedPruneUpTo(key: string, maxScore: number): Promise<number> {
+    const z = this.sorted.get(key) ?? new Map<string, number>();
     let removed = 0;
     for (const [member, score] of z) {
       if (score <= maxScore) {
@@ -104,13 +106,16 @@ export class MemoryStore implements CacheStore {
         removed++;
       }
     }
-    return removed;
+    return Promise.resolve(removed);
   }
 
-  async ping(): Promise<void> {}
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.sweeper);
+    return Promise.resolve();
   }
 
   private live(key: string): Entry | undefined {

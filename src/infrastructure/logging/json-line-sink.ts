@@ -7,6 +7,8 @@ import type { WarningSink } from './throttled-warning';
  */
 export function jsonLineSink(name: string, stream: NodeJS.WritableStream = process.stderr): WarningSink {
   return (msg, context) => {
-    stream.write(`${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, name, msg, ...context })}\n`);
+    stream.write(
+      `${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, name, msg, ...context })}\n`,
+    );
   };
 }

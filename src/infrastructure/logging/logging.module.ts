@@ -26,7 +26,10 @@ export class LoggingModule {
           pinoHttp: {
             level: options.level ?? process.env.LOG_LEVEL ?? 'info',
             base: { service: process.env.OTEL_SERVICE_NAME || 'mytelevision-api' },
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
             autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
             customLogLevel: (_req, res, error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

@@ -4,7 +4,7 @@ export type WarningSink = (message: string, context: Record<string, unknown>) =>
 /**
  * Emits a warning at most once per key per interval, with the count of the ones it held back, so
  * that a fault repeated on every request (a bad label value, an unreachable Collector) is logged
- * once per interval and not once per request (SPEC §9).
+ * once per interval and not once per request (docs/architecture.md#fault-behaviour).
  */
 export class ThrottledWarning {
   private readonly lastEmitted = new Map<string, { at: number; suppressed: number }>();

@@ -1,12 +1,14 @@
 /**
  * The mytelevision metric catalogue: the one place where a metric name, its kind, unit, label names
  * and allowed label values are written. MetricsService, the docs, the dashboards and the alert tests
- * take names from here or are checked against it (test/unit/catalog.spec.ts holds the seed's table).
+ * take names from here or are checked against it (test/unit/metrics/catalog.spec.ts holds the
+ * agreed table).
  *
- * Names and label names are the seed's, verbatim. Some gauges keep the seed's `_total` suffix
- * (auth_active_sessions_total, active_streams_total, active_users_total, premium_subscribers_total)
- * because existing dashboards and alerts use those names; `promtool check metrics` warns about them
- * and test/integration/exposition.spec.ts allow-lists exactly those warnings.
+ * Names and label names are the ones the team agreed on, verbatim. Some gauges keep a `_total`
+ * suffix (auth_active_sessions_total, active_streams_total, active_users_total,
+ * premium_subscribers_total) because existing dashboards and alerts use those names; `promtool
+ * check metrics` warns about them and test/integration/exposition.spec.ts allow-lists exactly those
+ * warnings.
  */
 
 import { ACCESS_TYPES } from '../../common/vocabulary/access.ts';
@@ -55,7 +57,7 @@ export interface MetricDefinition {
   readonly description: string;
   /** UCUM unit; empty for counts (a `1` would make the Collector's Prometheus translator add `_ratio`). */
   readonly unit: string;
-  /** Label name -> allowed values, in the order the seed lists the labels. */
+  /** Label name -> allowed values, in the agreed order of the labels. */
   readonly labels: Readonly<Record<string, LabelValues>>;
 }
 
@@ -64,7 +66,7 @@ export const OTHER = 'other';
 /** `path` / `endpoint` value shared by every request that matched no route. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
-/** Request-duration buckets in seconds (SPEC §3). */
+/** Request-duration buckets in seconds (docs/metrics.md). */
 export const HTTP_DURATION_BUCKETS_SECONDS: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
@@ -73,7 +75,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 
 const def = <const D extends MetricDefinition>(d: D): D => d;
 
-/** The 24 instruments of SPEC §3, keyed by a short id used in code. */
+/** The 24 instruments of the catalogue (docs/metrics.md), keyed by a short id used in code. */
 export const METRICS = {
   httpRequests: def({
     name: 'mytelevision_http_requests_total',
@@ -113,7 +115,7 @@ export const METRICS = {
   authActiveSessions: def({
     name: 'mytelevision_auth_active_sessions_total',
     kind: 'observed_gauge',
-    description: 'Sessions currently open, read from the session store (gauge; seed name kept)',
+    description: 'Sessions currently open, read from the session store (gauge; established name kept)',
     unit: '',
     labels: {},
   }),
@@ -148,7 +150,7 @@ export const METRICS = {
   activeStreams: def({
     name: 'mytelevision_active_streams_total',
     kind: 'updowncounter',
-    description: 'Streams currently open on this instance, by content type (gauge; seed name kept)',
+    description: 'Streams currently open on this instance, by content type (gauge; established name kept)',
     unit: '',
     labels: { content_type: CONTENT_TYPES },
   }),
@@ -183,14 +185,16 @@ export const METRICS = {
   activeUsers: def({
     name: 'mytelevision_active_users_total',
     kind: 'observed_gauge',
-    description: 'Users with an open session, by access type, read from the database (gauge; seed name kept)',
+    description:
+      'Users with an open session, by access type, read from the database (gauge; established name kept)',
     unit: '',
     labels: { access_type: ACCESS_TYPES },
   }),
   premiumSubscribers: def({
     name: 'mytelevision_premium_subscribers_total',
     kind: 'observed_gauge',
-    description: 'Users with an active premium subscription, read from the database (gauge; seed name kept)',
+    description:
+      'Users with an active premium subscription, read from the database (gauge; established name kept)',
     unit: '',
     labels: {},
   }),
@@ -257,7 +261,7 @@ export function prometheusType(kind: MetricKind): 'counter' | 'histogram' | 'gau
 
 /**
  * Process and runtime metrics the API exposes beside the catalogue, with the names Prometheus users
- * (and the seed's HighMemoryUsage example) expect from a Node.js service.
+ * (and the APIHighMemoryUsage alert) expect from a Node.js service.
  */
 export const RUNTIME_METRICS = {
   processCpuSeconds: { name: 'process_cpu_seconds_total', type: 'counter' },

@@ -21,7 +21,7 @@ export class ClosedLabelSet {
     this.labelNames = Object.keys(metric.labels);
     const valuesPerLabel = this.labelNames.map((label) => {
       const values = metric.labels[label];
-      if (!Array.isArray(values)) throw new Error(`${metric.name}: label ${label} is not a closed set`);
+      if (typeof values === 'string') throw new Error(`${metric.name}: label ${label} is not a closed set`);
       return values.includes(OTHER) ? [...values] : [...values, OTHER];
     });
     this.indexByValue = valuesPerLabel.map((values) => new Map(values.map((v, i) => [v, i])));
@@ -44,7 +44,8 @@ export class ClosedLabelSet {
         const valueIndex = Math.floor(index / strides[i]) % valuesPerLabel[i].length;
         const value = valuesPerLabel[i][valueIndex];
         a[label] = value;
-        if (value === OTHER && !(metric.labels[label] as readonly string[]).includes(OTHER)) isDeclared = false;
+        if (value === OTHER && !(metric.labels[label] as readonly string[]).includes(OTHER))
+          isDeclared = false;
       });
       attributes.push(Object.freeze(a));
       if (isDeclared) declared.push(index);

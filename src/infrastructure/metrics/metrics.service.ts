@@ -139,7 +139,7 @@ export class MetricsService {
 
   // --- Authentication ---
 
-  /** Seed signature. `provider`: local, google, apple, facebook. */
+  /** The agreed signature. `provider`: local, google, apple, facebook. */
   recordLogin(provider: string, success: boolean): void {
     this.add2('authLogin', 1, provider, success ? 'success' : 'failure');
   }
@@ -170,7 +170,7 @@ export class MetricsService {
 
   // --- Content and engagement ---
 
-  /** Seed signature: `recordContentView(contentType, isPremium ? 'premium' : 'free')`. */
+  /** The agreed signature: `recordContentView(contentType, isPremium ? 'premium' : 'free')`. */
   recordContentView(contentType: string, accessType: string): void {
     this.add2('contentViews', 1, contentType, accessType);
   }
@@ -201,7 +201,7 @@ export class MetricsService {
 
   // --- Payments ---
 
-  /** Seed signature. `amount` in the major unit of the configured currency; must be finite and >= 0. */
+  /** The agreed signature. `amount` in the major unit of the configured currency; must be finite and >= 0. */
   recordPayment(status: string, method: string, amount: number): void {
     this.add2('paymentTransactions', 1, status, method);
     if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {

@@ -15,7 +15,9 @@ export function httpMetricsMiddleware(metrics: MetricsService, routes: RouteTemp
     const start = performance.now();
     metrics.httpRequestStarted();
     res.once('close', () => {
-      const template = routes.templateOf(req.method, req.originalUrl, req.route?.path);
+      // Express types req.route as any: a matched Route, or undefined; templateOf checks the path.
+      const route = req.route as { path?: unknown } | undefined;
+      const template = routes.templateOf(req.method, req.originalUrl, route?.path);
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
       metrics.recordHttpRequest(req.method, template, status, (performance.now() - start) / 1000);
     });

@@ -17,7 +17,9 @@ export function registerProcessMetrics(meter: Meter): () => void {
   loopDelay.enable();
 
   meter
-    .createObservableCounter(m.processCpuSeconds.name, { description: 'Total user and system CPU time spent in seconds' })
+    .createObservableCounter(m.processCpuSeconds.name, {
+      description: 'Total user and system CPU time spent in seconds',
+    })
     .addCallback((r) => {
       const { user, system } = process.cpuUsage();
       r.observe((user + system) / 1e6);
@@ -26,7 +28,9 @@ export function registerProcessMetrics(meter: Meter): () => void {
     .createObservableGauge(m.processResidentMemory.name, { description: 'Resident memory size in bytes' })
     .addCallback((r) => r.observe(process.memoryUsage.rss()));
   meter
-    .createObservableGauge(m.processStartTime.name, { description: 'Start time of the process since unix epoch in seconds' })
+    .createObservableGauge(m.processStartTime.name, {
+      description: 'Start time of the process since unix epoch in seconds',
+    })
     .addCallback((r) => r.observe(startTimeSeconds));
   meter
     .createObservableGauge(m.processOpenFds.name, { description: 'Number of open file descriptors' })
@@ -43,7 +47,9 @@ export function registerProcessMetrics(meter: Meter): () => void {
     .createObservableGauge(m.heapTotal.name, { description: 'V8 heap size in bytes' })
     .addCallback(heap((u) => u.heapTotal));
   meter
-    .createObservableGauge(m.externalMemory.name, { description: 'Memory of C++ objects bound to JS objects in bytes' })
+    .createObservableGauge(m.externalMemory.name, {
+      description: 'Memory of C++ objects bound to JS objects in bytes',
+    })
     .addCallback(heap((u) => u.external));
   // Event-loop delay since the previous collection: the mean and the 99th percentile, in seconds.
   const lag = meter.createObservableGauge(m.eventLoopLag.name, {

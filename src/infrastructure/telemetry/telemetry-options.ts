@@ -33,7 +33,7 @@ export class TelemetryConfigError extends Error {}
 
 export function applyTelemetryDefaults(env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, value] of Object.entries(TELEMETRY_DEFAULTS)) {
-    if (env[name] === undefined || env[name]!.trim() === '') env[name] = value;
+    if (env[name] === undefined || env[name].trim() === '') env[name] = value;
   }
 }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { Application } from 'express';
 import { ThrottledWarning } from '../logging/throttled-warning';
 import { MetricsService } from '../metrics/metrics.service';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
@@ -15,6 +16,12 @@ export interface TelemetryModuleOptions {
 }
 
 const INSTALLED = Symbol.for('mytelevision.httpMetricsInstalled');
+/**
+ * The Express app under Nest's adapter as this module uses it: its routes (read at runtime), `use`,
+ * and a mark once the HTTP metrics middleware is installed.
+ */
+type MetricsApp = ConstructorParameters<typeof RouteTemplates>[0] &
+  Pick<Application, 'use'> & { [INSTALLED]?: boolean };
 
 /**
  * Serves GET /metrics and records the HTTP metrics of every request. Needs MetricsModule.
@@ -52,7 +59,7 @@ export class TelemetryModule implements OnApplicationBootstrap {
     @Inject(HttpAdapterHost) adapterHost: HttpAdapterHost,
     @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {
-    const app = adapterHost.httpAdapter?.getInstance?.();
+    const app = adapterHost.httpAdapter?.getInstance?.<MetricsApp>();
     if (!app) {
       this.logger.warn(
         'no HTTP adapter yet (app not built with NestFactory.create): HTTP metrics are not recorded',

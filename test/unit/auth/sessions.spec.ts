@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { SessionStore } from '../../../src/auth/sessions';
 import { MemoryStore } from '../../../src/infrastructure/cache';
 

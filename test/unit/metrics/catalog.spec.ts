@@ -1,10 +1,10 @@
 import { METRIC_DEFINITIONS, METRICS, prometheusType } from '@infrastructure/metrics';
 
 /**
- * The seed's metric list ("Metriques applicatives"), typed here from the seed's README, not derived
- * from the catalogue: the catalogue must say exactly this, names and label names in order.
+ * The team's agreed metric list, typed here, not derived from the catalogue: the catalogue must say
+ * exactly this, names and label names in order (docs/decisions.md#the-metric-catalogue).
  */
-const SEED: ReadonlyArray<readonly [string, readonly string[]]> = [
+const AGREED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['mytelevision_http_requests_total', ['method', 'path', 'status_code']],
   ['mytelevision_http_request_duration_seconds', ['method', 'path', 'status_code']],
   ['mytelevision_http_requests_in_flight', []],
@@ -31,7 +31,7 @@ const SEED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['mytelevision_risk_events_total', ['risk_type', 'action']],
 ];
 
-/** SPEC §3: the kind column. */
+/** The agreed kind of each metric: these gauges, one histogram, the rest counters. */
 const GAUGES = new Set([
   'mytelevision_http_requests_in_flight',
   'mytelevision_auth_active_sessions_total',
@@ -41,12 +41,14 @@ const GAUGES = new Set([
 ]);
 
 describe('metric catalogue', () => {
-  it('holds exactly the 24 metrics of the seed, with its label names', () => {
+  it('holds exactly the 24 agreed metrics, with their label names', () => {
     expect(METRIC_DEFINITIONS).toHaveLength(24);
-    expect(METRIC_DEFINITIONS.map((d) => [d.name, Object.keys(d.labels)])).toEqual(SEED.map(([n, l]) => [n, [...l]]));
+    expect(METRIC_DEFINITIONS.map((d) => [d.name, Object.keys(d.labels)])).toEqual(
+      AGREED.map(([n, l]) => [n, [...l]]),
+    );
   });
 
-  it('gives each metric the kind SPEC §3 names', () => {
+  it('gives each metric its agreed kind', () => {
     for (const d of METRIC_DEFINITIONS) {
       const expected = GAUGES.has(d.name)
         ? 'gauge'
@@ -57,8 +59,11 @@ describe('metric catalogue', () => {
     }
   });
 
-  it('uses the closed label-value sets of SPEC §3', () => {
-    expect(METRICS.authLogin.labels).toEqual({ provider: ['local', 'google', 'apple', 'facebook'], status: ['success', 'failure'] });
+  it('uses the agreed closed label-value sets', () => {
+    expect(METRICS.authLogin.labels).toEqual({
+      provider: ['local', 'google', 'apple', 'facebook'],
+      status: ['success', 'failure'],
+    });
     expect(METRICS.authFailedLogin.labels.reason).toEqual([
       'invalid_credentials',
       'unknown_user',
@@ -78,7 +83,13 @@ describe('metric catalogue', () => {
     });
     expect(METRICS.subscriptionCreated.labels.plan_type).toEqual(['monthly', 'annual']);
     expect(METRICS.profilesCreated.labels.profile_type).toEqual(['adult', 'kids']);
-    expect(METRICS.deviceRegistrations.labels.device_type).toEqual(['tv', 'mobile', 'tablet', 'web', 'other']);
+    expect(METRICS.deviceRegistrations.labels.device_type).toEqual([
+      'tv',
+      'mobile',
+      'tablet',
+      'web',
+      'other',
+    ]);
     expect(METRICS.riskEvents.labels).toEqual({
       risk_type: ['brute_force', 'new_device', 'suspicious_payment'],
       action: ['blocked', 'flagged'],

@@ -26,9 +26,9 @@ describe('MetricsService', () => {
 
   it('has one family per catalogue metric once each has been recorded or observed', async () => {
     h.service.observeState({
-      activeSessions: async () => 1,
-      activeUsers: async () => ({ free: 1, premium: 0 }),
-      premiumSubscribers: async () => 0,
+      activeSessions: () => Promise.resolve(1),
+      activeUsers: () => Promise.resolve({ free: 1, premium: 0 }),
+      premiumSubscribers: () => Promise.resolve(0),
     });
     h.service.httpRequestStarted();
     h.service.recordHttpRequest('GET', '/api/v1/contents', 200, 0.01);
@@ -43,7 +43,7 @@ describe('MetricsService', () => {
       });
   });
 
-  it('implements the seed methods with the seed signatures', async () => {
+  it('implements the agreed methods with their agreed signatures', async () => {
     h.service.recordPayment('success', 'card', 9.99);
     h.service.recordPayment('failed', 'paypal', 5);
     h.service.recordContentView('movie', 'premium');
@@ -193,15 +193,15 @@ describe('MetricsService', () => {
 
   describe('state gauges', () => {
     const source = (over: Partial<StateGaugeSource> = {}): StateGaugeSource => ({
-      activeSessions: async () => 7,
-      activeUsers: async () => ({ free: 5, premium: 2 }),
-      premiumSubscribers: async () => 3,
+      activeSessions: () => Promise.resolve(7),
+      activeUsers: () => Promise.resolve({ free: 5, premium: 2 }),
+      premiumSubscribers: () => Promise.resolve(3),
       ...over,
     });
 
     it('are read from the source of truth at collection time', async () => {
       let sessions = 7;
-      h.service.observeState(source({ activeSessions: async () => sessions }));
+      h.service.observeState(source({ activeSessions: () => Promise.resolve(sessions) }));
       let e = await h.scrape();
       expect(e.value(METRICS.authActiveSessions.name)).toBe(7);
       expect(e.value(METRICS.activeUsers.name, { access_type: 'premium' })).toBe(2);
@@ -238,7 +238,7 @@ describe('MetricsService', () => {
 
     it('reuse a fresh value instead of querying on every scrape', async () => {
       const cached = new MetricsHarness({ stateRead: { ttlMs: 60_000, timeoutMs: 50 } });
-      const reads = jest.fn(async () => 4);
+      const reads = jest.fn(() => Promise.resolve(4));
       cached.service.observeState(source({ premiumSubscribers: reads }));
       await cached.scrape();
       const e = await cached.scrape();

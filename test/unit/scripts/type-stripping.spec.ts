@@ -21,7 +21,7 @@ const ENTRY_POINTS = [
 
 // Node 24's own type stripper: it refuses exactly what `node file.ts` refuses (enums, namespaces,
 // parameter properties). Typed here because @types/node does not declare it yet.
-const { stripTypeScriptTypes } = nodeModule as unknown as { stripTypeScriptTypes(code: string): string };
+const { stripTypeScriptTypes } = nodeModule as unknown as { stripTypeScriptTypes: (code: string) => string };
 
 /** Relative module specifiers of a file: static imports, re-exports and dynamic imports of literals. */
 function relativeImports(source: string): string[] {

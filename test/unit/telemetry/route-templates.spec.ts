@@ -25,7 +25,9 @@ describe('RouteTemplates', () => {
   });
 
   it("keeps Express's own route path only when it is a route template", () => {
-    expect(routes.templateOf('GET', '/api/v1/contents/9', '/api/v1/contents/:id')).toBe('/api/v1/contents/:id');
+    expect(routes.templateOf('GET', '/api/v1/contents/9', '/api/v1/contents/:id')).toBe(
+      '/api/v1/contents/:id',
+    );
     expect(routes.templateOf('POST', '/api/v1/auth/login', '/api/v1/{*path}')).toBe('/api/v1/auth/login');
     expect(routes.templateOf('POST', '/api/v1/nope', '/api/v1/{*path}')).toBe(UNMATCHED_ROUTE);
   });

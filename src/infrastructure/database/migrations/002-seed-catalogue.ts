@@ -1,7 +1,9 @@
 import type { Migration } from './migration';
 
-/** The seeded catalogue: free and premium titles of every content type (SPEC §4). */
-const titles: ReadonlyArray<[id: string, title: string, type: string, premium: boolean, durationS: number | null, year: number]> = [
+/** The seeded catalogue: free and premium titles of every content type. */
+const titles: ReadonlyArray<
+  [id: string, title: string, type: string, premium: boolean, durationS: number | null, year: number]
+> = [
   ['movie-big-buck-bunny', 'Big Buck Bunny', 'movie', false, 596, 2008],
   ['movie-sintel', 'Sintel', 'movie', true, 888, 2010],
   ['movie-tears-of-steel', 'Tears of Steel', 'movie', true, 734, 2012],
