@@ -24,7 +24,7 @@ module.exports = {
   // need longer (end-to-end) set their own with jest.setTimeout.
   testTimeout: 120000,
   // Two files at a time on the 2-core machines this runs on: most of an end-to-end file is waiting
-  // (for: durations, scrapes), so a second worker halves the suite's wall time (511 s measured for
-  // unit+integration+config+e2e, against about 1,000 s with one). Every test stack takes spare ports.
+  // (for: durations, scrapes), so a second worker shortens the suite's wall time (511 s measured for
+  // unit+integration+config+e2e with two). Every test stack takes spare ports.
   maxWorkers: 2,
 };
