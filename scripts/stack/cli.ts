@@ -85,7 +85,7 @@ function printUrls(stack: Stack): void {
     ],
     [
       'Collector',
-      `OTLP grpc 127.0.0.1:${p.otlpGrpc} (TLS), http https://127.0.0.1:${p.otlpHttp}; metrics https://127.0.0.1:${p.collectorPrometheus}/metrics; own telemetry http://127.0.0.1:${p.collectorMetrics}/metrics (no TLS option)`,
+      `OTLP grpc 127.0.0.1:${p.otlpGrpc} (TLS), http https://127.0.0.1:${p.otlpHttp}; metrics https://127.0.0.1:${p.collectorPrometheus}/metrics (bearer token in ${secret('otelcol_token')} on OTLP and metrics); own telemetry http://127.0.0.1:${p.collectorMetrics}/metrics (no TLS or auth option)`,
     ],
     [
       'PostgreSQL',

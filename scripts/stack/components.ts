@@ -416,28 +416,19 @@ export function stackComponents(context: ComponentContext): Component[] {
           name: 'otlp-grpc',
           url: local(ports.otlpGrpc),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'otlp-http',
           url: local(ports.otlpHttp),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'metrics',
           url: local(ports.collectorPrometheus, '/metrics'),
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'the basicauth extension is not on the Go module proxy at 0.161.0',
-          },
+          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
         },
         {
           name: 'internal-metrics',
@@ -445,7 +436,8 @@ export function stackComponents(context: ComponentContext): Component[] {
           tls: false,
           credentials: {
             type: 'none',
-            reason: "the Collector's own-telemetry pull reader has no TLS option",
+            reason:
+              "the Collector's own-telemetry pull reader has no TLS or authentication option (loopback only)",
           },
         },
         {
@@ -475,6 +467,7 @@ export function stackComponents(context: ComponentContext): Component[] {
           OTELCOL_HEALTH_PORT: String(ports.collectorHealth),
           OTELCOL_TLS_CERT_FILE: tls.certFile,
           OTELCOL_TLS_KEY_FILE: tls.keyFile,
+          OTELCOL_AUTH_TOKEN_FILE: secrets.file('otelcol_token'),
           OTELCOL_TRACES_FILE: layout.tracesFile,
           ...options.collectorEnv,
         },
@@ -645,6 +638,8 @@ export function apiComponent(context: ComponentContext, instance: ApiInstance): 
         // and Node's extra CA file (the HTTP exporter uses Node's default trust store).
         OTEL_EXPORTER_OTLP_CERTIFICATE: tls.caFile,
         NODE_EXTRA_CA_CERTS: tls.caFile,
+        // The Collector's bearer token, read from the file by the preload (never in the environment).
+        OTLP_TOKEN_FILE: secrets.file('otelcol_token'),
         DEPLOYMENT_ENVIRONMENT: 'native-stack',
         ...options.apiEnv,
       },

@@ -96,6 +96,9 @@ export const CREDENTIAL_FILES = [
   // PostgreSQL roles: read-only (Grafana), pg_monitor (postgres-exporter).
   'postgres_readonly_password',
   'postgres_exporter_password',
+  // Bearer token of the Collector's OTLP receivers and prometheus exporter (the API sends it with
+  // OTLP; Prometheus scrapes with it).
+  'otelcol_token',
 ] as const;
 export type CredentialFile = (typeof CREDENTIAL_FILES)[number];
 

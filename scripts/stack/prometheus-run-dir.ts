@@ -182,6 +182,7 @@ export function preparePrometheusRunDir(options: PrometheusRunDirOptions): strin
     'prometheus_basic_auth_password',
     'alertmanager_basic_auth_password',
     'exporters_basic_auth_password',
+    'otelcol_token',
   ] as const)
     secret(name, options.secrets.read(name));
   return config;

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -52,9 +52,15 @@ let metrics: MetricsService;
 
 /** gRPC over TLS, trusting the Collector's CA (as the API does with OTEL_EXPORTER_OTLP_CERTIFICATE). */
 const tlsTo = (c: RunningCollector) => credentials.createSsl(readFileSync(c.caFile));
+/** The Collector's bearer token as gRPC metadata (what the API's OTLP_TOKEN_FILE adds). */
+function authTo(c: RunningCollector): Metadata {
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${c.token}`);
+  return metadata;
+}
 
-async function scrape(url: string): Promise<string> {
-  const response = await fetch(url);
+async function scrape(url: string, token?: string): Promise<string> {
+  const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
   return response.text();
 }
@@ -75,7 +81,11 @@ beforeAll(async () => {
   // stock Prometheus reader (pull) and the OTLP reader (push) collect the same instruments.
   const pull = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const push = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
+    exporter: new OTLPMetricExporter({
+      url: collector.urls.otlpGrpc,
+      credentials: tlsTo(collector),
+      metadata: authTo(collector),
+    }),
     // Pushed explicitly by forceFlush below; the interval only has to be longer than the test.
     exportIntervalMillis: 600_000,
   });
@@ -90,7 +100,11 @@ beforeAll(async () => {
     resource,
     spanProcessors: [
       new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: collector.urls.otlpGrpc, credentials: tlsTo(collector) }),
+        exporter: new OTLPTraceExporter({
+          url: collector.urls.otlpGrpc,
+          credentials: tlsTo(collector),
+          metadata: authTo(collector),
+        }),
       }),
     ],
   });
@@ -130,7 +144,7 @@ describe('metrics pushed by OTLP through the Collector', () => {
     await meterProvider.forceFlush();
 
     const text = await waitFor('the pushed recordings in the Collector exposition', async () => {
-      const scraped = await scrape(collector.urls.prometheus);
+      const scraped = await scrape(collector.urls.prometheus, collector.token);
       const amount = parseExposition(scraped, RESOURCE_LABELS)
         .get('mytelevision_payment_amount_total')
         ?.series.get(seriesKey({ status: 'failed' }));
@@ -240,6 +254,7 @@ describe('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta', () => {
         exporter = new OTLPMetricExporter({
           url: deltaCollector.urls.otlpGrpc,
           credentials: tlsTo(deltaCollector),
+          metadata: authTo(deltaCollector),
         });
       } finally {
         if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
@@ -332,7 +347,7 @@ describe('traces through the Collector', () => {
       }));
       // A new series can be exposed at 0 before the flush that counts its first span: wait for the counts.
       const exposition = await waitFor('span metrics of the spans sent', async () => {
-        const e = parseExposition(await scrape(collector.urls.prometheus), RESOURCE_LABELS);
+        const e = parseExposition(await scrape(collector.urls.prometheus, collector.token), RESOURCE_LABELS);
         const calls = e.get('traces_span_metrics_calls_total');
         return calls !== undefined && expected.every(({ key }) => Number(calls.series.get(key)) >= 1) && e;
       });
@@ -392,5 +407,32 @@ describe("the Collector's own telemetry", () => {
     expect(accepted('otelcol_receiver_accepted_spans')).toBeGreaterThanOrEqual(4);
     expect(accepted('otelcol_receiver_accepted_metric_points')).toBeGreaterThan(0);
     expect(accepted('otelcol_exporter_sent_metric_points')).toBeGreaterThan(0);
+  });
+});
+
+describe('bearer-token authentication (bearertokenauth)', () => {
+  const status = async (url: string, init: RequestInit = {}) => (await fetch(url, init)).status;
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('the prometheus exporter answers 401 without the token or with another, 200 with it', async () => {
+    expect(await status(collector.urls.prometheus)).toBe(401);
+    expect(await status(collector.urls.prometheus, { headers: bearer('not-the-token') })).toBe(401);
+    expect(await status(collector.urls.prometheus, { headers: bearer(collector.token) })).toBe(200);
+  });
+
+  it('OTLP/HTTP refuses an export without the token (401) and accepts it with it', async () => {
+    const exportTraces = (headers: Record<string, string>) =>
+      status(`${collector.urls.otlpHttp}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
+    expect(await exportTraces({})).toBe(401);
+    expect(await exportTraces(bearer('not-the-token'))).toBe(401);
+    expect(await exportTraces(bearer(collector.token))).toBe(200);
+  });
+
+  it('the health check needs no token (liveness only)', async () => {
+    expect(await status(collector.urls.health)).toBe(200);
   });
 });

@@ -61,6 +61,8 @@ beforeAll(async () => {
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_ENDPOINT: `https://127.0.0.1:${s.ports.otlpHttp}`,
+      // The Collector's bearer token, sent by the preload from the file (as the stack's API does).
+      OTLP_TOKEN_FILE: secret('otelcol_token'),
       NODE_EXTRA_CA_CERTS: s.tls.caFile,
       SERVICE_INSTANCE_ID: PUSH_INSTANCE,
       // Rate limits live in the shared Redis (they hold across replicas): both instances need the

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +40,6 @@ let ca: Buffer;
 /** Endpoints whose credentials the running binaries cannot enforce (each says why in status --json). */
 const WITHOUT_AUTH = new Set([
   'redis-exporter/metrics',
-  'otel-collector/otlp-grpc',
-  'otel-collector/otlp-http',
-  'otel-collector/metrics',
   'otel-collector/internal-metrics',
   'otel-collector/health',
   'notification-sinks/webhook',
@@ -92,6 +90,7 @@ describe('status --json', () => {
     for (const file of [
       'prometheus_basic_auth_password',
       'metrics_token',
+      'otelcol_token',
       'redis_api_password',
       'postgres_password',
     ]) {
@@ -150,25 +149,35 @@ describe('every HTTP endpoint', () => {
         'api/metrics',
         'blackbox-exporter/metrics',
         'node-exporter/metrics',
+        'otel-collector/metrics',
+        'otel-collector/otlp-grpc',
+        'otel-collector/otlp-http',
         'postgres-exporter/metrics',
         'prometheus/web',
       ].sort(),
     );
-    for (const [name, e] of withAuth) {
+    // OTLP/gRPC speaks HTTP/2 only: its own test below (grpc-status UNAUTHENTICATED, then OK).
+    for (const [name, e] of withAuth.filter(([n]) => n !== 'otel-collector/otlp-grpc')) {
       const url = name.endsWith('/web') ? `${e.url}/-/healthy` : e.url;
-      expect([name, (await httpRequestText(url, { ca })).status]).toEqual([name, 401]);
+      // OTLP/HTTP: an empty JSON export request, which the receiver accepts (200) once authenticated.
+      const request =
+        name === 'otel-collector/otlp-http'
+          ? { url: `${e.url}/v1/traces`, body: '{}', headers: { 'content-type': 'application/json' } }
+          : { url };
+      const send = (extra: object) => httpRequestText(request.url, { ca, ...request, ...extra });
+      expect([name, (await send({})).status]).toEqual([name, 401]);
       const wrong =
         e.credentials.type === 'basic'
           ? { basicAuth: { user: e.credentials.username, password: 'not-the-password' } }
           : { bearer: 'not-the-token' };
-      expect([name, (await httpRequestText(url, { ca, ...wrong })).status]).toEqual([name, 401]);
-      expect([name, (await httpRequestText(url, { ca, ...credentialsOf(e) })).status]).toEqual([name, 200]);
+      expect([name, (await send(wrong)).status]).toEqual([name, 401]);
+      expect([name, (await send(credentialsOf(e))).status]).toEqual([name, 200]);
     }
   });
 
   it('without credentials (documented above) still answers over verified TLS', async () => {
     for (const [name, e] of cases().filter(([n]) => WITHOUT_AUTH.has(n))) {
-      if (name.startsWith('otel-collector/otlp') || name.startsWith('notification-sinks/')) continue;
+      if (name.startsWith('notification-sinks/')) continue;
       const res = await httpRequestText(name === 'api/web' ? `${e.url}/health/live` : e.url, { ca });
       expect([name, res.status]).toEqual([name, 200]);
     }
@@ -189,6 +198,42 @@ describe('other protocols', () => {
       });
     expect(await handshake(ca)).toBe('ok h2');
     expect(await handshake(otherCa)).toMatch(/CERT|SIGNATURE|UNABLE_TO_VERIFY/);
+  });
+
+  it('OTLP/gRPC refuses an export without the bearer token (UNAUTHENTICATED) and accepts it with it', async () => {
+    const endpoint = stack!.components
+      .find((c) => c.name === 'otel-collector')!
+      .endpoints.find((e) => e.name === 'otlp-grpc')!;
+    // One unary Export call with an empty request message (5-byte gRPC frame); its grpc-status.
+    const exportStatus = (authorization?: string) =>
+      new Promise<string>((resolve, reject) => {
+        const session = http2Connect(endpoint.url, { ca });
+        session.on('error', reject);
+        const call = session.request({
+          ':method': 'POST',
+          ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          ...(authorization ? { authorization } : {}),
+        });
+        let status: string | undefined;
+        const take = (h: Record<string, unknown>) => (status ??= h['grpc-status'] as string | undefined);
+        call.on('response', take);
+        call.on('trailers', take);
+        call.on('data', () => undefined);
+        call.on('error', reject);
+        call.on('close', () => {
+          session.close();
+          resolve(status ?? 'no grpc-status');
+        });
+        call.end(Buffer.alloc(5));
+      });
+    const UNAUTHENTICATED = '16';
+    expect(await exportStatus()).toBe(UNAUTHENTICATED);
+    expect(await exportStatus('Bearer not-the-token')).toBe(UNAUTHENTICATED);
+    expect(
+      await exportStatus(`Bearer ${readFileSync(join(stack!.layout.secrets, 'otelcol_token'), 'utf8')}`),
+    ).toBe('0');
   });
 
   const redis = (commands: string) =>

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
@@ -49,6 +50,8 @@ export interface RunningCollector {
   readonly process: ManagedProcess;
   /** The CA its certificate chains to (a throw-away one per Collector); trusted by this test process. */
   readonly caFile: string;
+  /** The bearer token its OTLP receivers and prometheus exporter require (`Authorization: Bearer …`). */
+  readonly token: string;
   readonly urls: {
     /** OTLP/HTTP base URL: append /v1/traces or /v1/metrics. */
     readonly otlpHttp: string;
@@ -86,6 +89,10 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     stdio: 'pipe',
   });
   const caFile = join(tlsDir, 'ca.crt');
+  // The bearer token (config.yaml's OTELCOL_AUTH_TOKEN_FILE), like the stack's otelcol_token.
+  const token = randomBytes(32).toString('base64url');
+  const tokenFile = join(tlsDir, 'otelcol_token');
+  writeFileSync(tokenFile, token, { mode: 0o600 });
   const ca = readFileSync(caFile, 'utf8');
   const trusted = getCACertificates('default');
   if (!trusted.includes(ca)) setDefaultCACertificates([...trusted, ca]);
@@ -102,6 +109,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     OTELCOL_HEALTH_PORT: String(health),
     OTELCOL_TLS_CERT_FILE: join(tlsDir, 'server.crt'),
     OTELCOL_TLS_KEY_FILE: join(tlsDir, 'server.key'),
+    OTELCOL_AUTH_TOKEN_FILE: tokenFile,
     ...options.env,
   };
   const collector = new ManagedProcess('otelcol-mytelevision', binary, args, { env, cwd: COLLECTOR_DIR });
@@ -131,6 +139,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     ports,
     process: collector,
     caFile,
+    token,
     urls,
     stop: async () => {
       await collector.stop();

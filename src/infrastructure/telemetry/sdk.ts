@@ -5,6 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { hostname } from 'node:os';
 import { metricViews, pullReader } from './metrics-pipeline';
+import { applyOtlpTokenFile } from './otlp-token';
 import { PROCESS_METER_NAME, registerProcessMetrics } from './process-metrics';
 import { applyTelemetryDefaults, metricsReaderKind, tracesEnabled } from './telemetry-options';
 import type { TelemetryRuntime } from './telemetry-runtime';
@@ -31,6 +32,7 @@ export interface TelemetryOptions {
  */
 export function startTelemetry(options: TelemetryOptions = {}): TelemetryRuntime {
   applyTelemetryDefaults();
+  applyOtlpTokenFile();
   const prometheus = pullReader();
   const withTraces = tracesEnabled();
   const instrumentations = withTraces
