@@ -50,27 +50,27 @@ export function scopeVariables(): cog.Builder<dashboard.VariableModel>[] {
       .description('Prometheus, or Thanos Query (every replica, deduplicated, with the bucket’s history).')
       .type('prometheus')
       .current({ selected: true, text: 'Prometheus', value: 'prometheus' }),
-    new dashboard.QueryVariableBuilder('job')
-      .label('Job')
-      .datasource(PROMETHEUS_DATASOURCE)
-      .query({ query: 'label_values(up, job)', refId: 'job' })
-      .definition('label_values(up, job)')
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true)
-      .includeAll(true)
-      .allValue('.*')
-      .current(all),
-    new dashboard.QueryVariableBuilder('instance')
-      .label('Instance')
-      .datasource(PROMETHEUS_DATASOURCE)
-      .query({ query: 'label_values(up{job=~"$job"}, instance)', refId: 'instance' })
-      .definition('label_values(up{job=~"$job"}, instance)')
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true)
-      .includeAll(true)
-      .allValue('.*')
-      .current(all),
+    labelValuesVariable('job', 'Job', 'label_values(up, job)', all),
+    labelValuesVariable('instance', 'Instance', 'label_values(up{job=~"$job"}, instance)', all),
   ];
+}
+
+/** A multi-value variable over one label's values (All = any value), refreshed with the time range. */
+function labelValuesVariable(
+  name: string,
+  label: string,
+  query: string,
+  all: dashboard.VariableOption,
+): cog.Builder<dashboard.VariableModel> {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(PROMETHEUS_DATASOURCE)
+    .query({ query, refId: name })
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current(all);
 }
