@@ -1,49 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   isRecordedProcessAlive,
   pidAlive,
   processStartTime,
-  spawnDaemon,
   stopProcess,
-  type ProcessIdentity,
 } from '../../../scripts/stack/daemon.ts';
+import { IdleProcesses } from '../../support/idle-processes';
 
 /**
  * The stack records each component as pid + kernel start time, so that a pid reused by another
  * process (after a reboot) is never taken for a running component nor signalled by `down`.
  */
 describe('stack daemons: pid checked against the process start time', () => {
-  let dir: string;
-  const spawned: number[] = [];
-
-  const startSleeper = (): Required<ProcessIdentity> => {
-    const daemon = spawnDaemon({
-      command: process.execPath,
-      args: ['-e', 'setInterval(() => undefined, 1000)'],
-      env: {},
-      cwd: dir,
-      logFile: join(dir, 'sleeper.log'),
-    });
-    spawned.push(daemon.pid);
-    return daemon;
-  };
+  let idle: IdleProcesses;
+  const startSleeper = () => idle.start();
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mtv-daemon-'));
+    idle = new IdleProcesses('mtv-daemon-');
   });
 
-  afterAll(() => {
-    for (const pid of spawned) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* already stopped by the test */
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => idle.stopAll());
 
   it('reads a stable start time for a live process and none for a missing pid', () => {
     const own = processStartTime(process.pid);

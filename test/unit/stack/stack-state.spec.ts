@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidAlive, spawnDaemon, type ProcessIdentity } from '../../../scripts/stack/daemon.ts';
+import { pidAlive, type ProcessIdentity } from '../../../scripts/stack/daemon.ts';
 import { stackLayout } from '../../../scripts/stack/layout.ts';
 import { resolvePorts } from '../../../scripts/stack/ports.ts';
 import { Stack } from '../../../scripts/stack/stack.ts';
+import { IdleProcesses } from '../../support/idle-processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -14,24 +14,12 @@ const ROOT = join(__dirname, '..', '..', '..');
  * component is started here: a plain Node process plays the recorded (or foreign) process.
  */
 describe('Stack with recorded pids', () => {
-  let dir: string;
-  const spawned: number[] = [];
-
-  const startProcess = (): Required<ProcessIdentity> => {
-    const p = spawnDaemon({
-      command: process.execPath,
-      args: ['-e', 'setInterval(() => undefined, 1000)'],
-      env: {},
-      cwd: dir,
-      logFile: join(dir, 'process.log'),
-    });
-    spawned.push(p.pid);
-    return p;
-  };
+  let idle: IdleProcesses;
+  const startProcess = () => idle.start();
 
   /** A Stack over a data dir whose state file records `redis` as `recorded`. */
   const stackRecording = (name: string, recorded: ProcessIdentity): Stack => {
-    const dataDir = join(dir, name);
+    const dataDir = join(idle.dir, name);
     const options = { root: ROOT, dataDir, ports: resolvePorts({}, 0) };
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(
@@ -45,19 +33,10 @@ describe('Stack with recorded pids', () => {
   };
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mtv-stack-state-'));
+    idle = new IdleProcesses('mtv-stack-state-');
   });
 
-  afterAll(() => {
-    for (const pid of spawned) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* stopped by the test */
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => idle.stopAll());
 
   it('a pid now started at another time is not the component: not running, crashed, and down leaves it alone', async () => {
     const foreign = startProcess();
