@@ -57,6 +57,8 @@ export type EndpointCredentials =
   | { readonly type: 'bearer'; readonly tokenFile: string }
   /** Redis ACL user / PostgreSQL role with a password. */
   | { readonly type: 'password'; readonly username: string; readonly passwordFile: string }
+  /** Mutual TLS: a client certificate signed by the stack's CA (the HA profile's Thanos gRPC and remote write). */
+  | { readonly type: 'client-certificate'; readonly certFile: string; readonly keyFile: string }
   | { readonly type: 'none'; readonly reason: string };
 
 /** One address a component serves (`status --json`). */

@@ -26,8 +26,10 @@ import { goToolPath } from '../lib/versions.ts';
  *     compaction and downsampling), on a filesystem bucket under <data>/thanos/bucket.
  * Thanos is TLS like the rest of the stack, with the stack's certificate and CA: every HTTP endpoint
  * serves HTTPS with Prometheus's basic auth (user prometheus, the same rendered web config through
- * --http.config), Receive's remote-write server is HTTPS (Thanos applies no basic auth there; the
- * replicas verify its certificate), and Query reaches Receive and Store over gRPC with TLS.
+ * --http.config); Receive's remote-write server and every gRPC server (Receive, Store, Query) are
+ * mutual TLS: they require a client certificate signed by the stack's CA (Thanos applies no basic
+ * auth there), and the replicas and Query present the stack's certificate (its extended key usage
+ * includes client auth, as for the Alertmanager cluster) while verifying the server's.
  * The replicas are the single stack's own factories (components.ts) with other ports and dirs, so
  * what changes there (flags, TLS) changes here too. Names of the single stack's components are
  * kept for replica a (`prometheus`, `alertmanager`, `api`).
@@ -92,7 +94,8 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       port,
       dir: join(layout.dataDir, name),
       targets,
-      replica: { replica, remoteWriteUrl },
+      // Relative to the replica's run dir, where tls/ links to the stack's certificates.
+      replica: { replica, remoteWriteUrl, clientCertFile: 'tls/server.crt', clientKeyFile: 'tls/server.key' },
     });
   const webCredentials = {
     type: 'basic',
@@ -132,18 +135,26 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
       stopGraceMs: 60_000,
     };
   };
+  // What a client presents to the mutual-TLS endpoints (files only).
+  const clientCertificate = {
+    type: 'client-certificate',
+    certFile: tls.certFile,
+    keyFile: tls.keyFile,
+  } as const;
   const grpcEndpoint = (port: number) => ({
     name: 'grpc',
     url: `127.0.0.1:${port}`,
     tls: true,
-    credentials: {
-      type: 'none',
-      reason: 'gRPC (Store API) over TLS without client authentication; Thanos Query verifies the server',
-    } as const,
+    credentials: clientCertificate,
   });
   const objstore = `--objstore.config-file=${thanos.objstoreConfig}`;
-  // gRPC servers (Receive, Store, Query's own) over TLS with the stack's certificate.
-  const grpcServerTls = [`--grpc-server-tls-cert=${tls.certFile}`, `--grpc-server-tls-key=${tls.keyFile}`];
+  // gRPC servers (Receive, Store, Query's own) over TLS with the stack's certificate, refusing a
+  // client without a certificate signed by the stack's CA.
+  const grpcServerTls = [
+    `--grpc-server-tls-cert=${tls.certFile}`,
+    `--grpc-server-tls-key=${tls.keyFile}`,
+    `--grpc-server-tls-client-ca=${tls.caFile}`,
+  ];
   const blockDuration = ha.receiveBlockDuration ?? '2h';
 
   return [
@@ -166,9 +177,10 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
         // Replication between Receives (unused with one Receive): loopback and a port of its own.
         `--receive.capnproto-address=127.0.0.1:${hp.thanosReceiveCapnproto}`,
         ...grpcServerTls,
-        // Remote write over HTTPS (Receive applies --http.config to its HTTP port only, not here).
+        // Remote write over mutual TLS (Receive applies --http.config to its HTTP port only, not here).
         `--remote-write.server-tls-cert=${tls.certFile}`,
         `--remote-write.server-tls-key=${tls.keyFile}`,
+        `--remote-write.server-tls-client-ca=${tls.caFile}`,
         objstore,
         // Receive's own label on what it stores and uploads (it is not a replica: never deduplicated).
         '--label=receive="native"',
@@ -187,10 +199,7 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
           name: 'remote-write',
           url: remoteWriteUrl,
           tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'Thanos Receive has no authentication on remote write (TLS only)',
-          },
+          credentials: clientCertificate,
         },
       ],
     ),
@@ -224,9 +233,12 @@ export function haComponents(context: ComponentContext, ha: HaOptions): Componen
         `--grpc-address=127.0.0.1:${hp.thanosQueryGrpc}`,
         `--http-address=127.0.0.1:${hp.thanosQueryHttp}`,
         ...grpcServerTls,
-        // Receive and Store are reached over TLS, their certificate verified against the CA.
+        // Receive and Store are reached over mutual TLS: their certificate verified against the CA,
+        // the stack's certificate presented as the client one.
         '--grpc-client-tls-secure',
         `--grpc-client-tls-ca=${tls.caFile}`,
+        `--grpc-client-tls-cert=${tls.certFile}`,
+        `--grpc-client-tls-key=${tls.keyFile}`,
         `--endpoint=127.0.0.1:${hp.thanosReceiveGrpc}`,
         `--endpoint=127.0.0.1:${hp.thanosStoreGrpc}`,
         `--query.replica-label=${REPLICA_LABEL}`,

@@ -37,6 +37,7 @@ interface Service {
   deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
   entrypoint?: string[];
   restart?: string;
+  extends?: { file: string; service: string };
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -537,7 +538,7 @@ describe('the HA overlay (docker-compose.ha.yml)', () => {
     );
   });
 
-  it('every Thanos component serves HTTPS with basic auth; gRPC and remote write are TLS', () => {
+  it('every Thanos component serves HTTPS with basic auth; gRPC and remote write are mutual TLS', () => {
     const certNames = read('scripts/tls/make-certs.sh');
     for (const name of ['thanos-receive', 'thanos-store', 'thanos-compact', 'thanos-query']) {
       const s = ha.services[name];
@@ -552,14 +553,30 @@ describe('the HA overlay (docker-compose.ha.yml)', () => {
         expect.arrayContaining([
           '--grpc-server-tls-cert=/etc/thanos/web/server.crt',
           '--grpc-server-tls-key=/etc/thanos/web/server.key',
+          '--grpc-server-tls-client-ca=/etc/thanos/web/ca.crt',
         ]),
       );
-    expect(ha.services['thanos-receive'].command).toContain(
-      '--remote-write.server-tls-cert=/etc/thanos/web/server.crt',
+    expect(ha.services['thanos-receive'].command).toEqual(
+      expect.arrayContaining([
+        '--remote-write.server-tls-cert=/etc/thanos/web/server.crt',
+        '--remote-write.server-tls-client-ca=/etc/thanos/web/ca.crt',
+      ]),
     );
     expect(ha.services['thanos-query'].command).toEqual(
-      expect.arrayContaining(['--grpc-client-tls-secure', '--grpc-client-tls-ca=/etc/thanos/web/ca.crt']),
+      expect.arrayContaining([
+        '--grpc-client-tls-secure',
+        '--grpc-client-tls-ca=/etc/thanos/web/ca.crt',
+        '--grpc-client-tls-cert=/etc/thanos/web/server.crt',
+        '--grpc-client-tls-key=/etc/thanos/web/server.key',
+      ]),
     );
+    // The replicas (prometheus-b extends it) present the web-config volume's readable copies to Receive.
+    expect(monitoring.services.prometheus.volumes).toContain('web-config:/etc/prometheus/web:ro');
+    expect(ha.services['prometheus-b'].extends).toEqual({
+      file: 'docker-compose.monitoring.yml',
+      service: 'prometheus',
+    });
+    expect(read('monitoring/prometheus/prometheus-ha.yml')).toContain('cert_file: web/server.crt');
   });
 
   it('Grafana reads Thanos Query through the same datasource and keeps its state in PostgreSQL', () => {

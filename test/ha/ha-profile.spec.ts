@@ -1,5 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
+import { connect as h2Connect } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { ApiClient } from '../../scripts/traffic/api-client.ts';
 import type { Stack } from '../../scripts/stack/stack.ts';
@@ -67,17 +69,17 @@ describe('Thanos is TLS like the rest of the stack', () => {
       .filter((c) => c.name.startsWith('thanos-'))
       .flatMap((c) => c.endpoints.map((e) => [`${c.name}/${e.name}`, e] as const));
 
-  it('status lists every Thanos endpoint as TLS: HTTP with basic auth, remote write and gRPC without', () => {
+  it('status lists every Thanos endpoint as TLS: HTTP with basic auth, remote write and gRPC with a client certificate', () => {
     const listed = Object.fromEntries(thanosEndpoints().map(([n, e]) => [n, [e.tls, e.credentials.type]]));
     expect(listed).toEqual({
       'thanos-receive/web': [true, 'basic'],
-      'thanos-receive/grpc': [true, 'none'],
-      'thanos-receive/remote-write': [true, 'none'],
+      'thanos-receive/grpc': [true, 'client-certificate'],
+      'thanos-receive/remote-write': [true, 'client-certificate'],
       'thanos-store/web': [true, 'basic'],
-      'thanos-store/grpc': [true, 'none'],
+      'thanos-store/grpc': [true, 'client-certificate'],
       'thanos-compact/web': [true, 'basic'],
       'thanos-query/web': [true, 'basic'],
-      'thanos-query/grpc': [true, 'none'],
+      'thanos-query/grpc': [true, 'client-certificate'],
     });
   });
 
@@ -115,13 +117,14 @@ describe('Thanos is TLS like the rest of the stack', () => {
       () => 'refused',
     );
     expect(plain === 400 || plain === 'refused').toBe(true);
-    // Over verified TLS Receive answers (an empty write is a client error, not a TLS failure).
-    const overTls = await httpRequestText(rw.url, { ca, method: 'POST', body: '' });
-    expect(overTls.status).toBeGreaterThanOrEqual(200);
+    // Over verified mutual TLS Receive answers (an empty write is a client error, not a TLS failure).
+    const client = { cert: readFileSync(stack!.tls.certFile), key: readFileSync(stack!.tls.keyFile) };
+    const overTls = await httpsPostOutcome(rw.url, { ca, ...client });
+    expect(typeof overTls === 'number' && overTls >= 200).toBe(true);
     for (const [name, e] of thanosEndpoints().filter(([n]) => n.endsWith('/grpc'))) {
       const [host, port] = e.url.split(':');
       const authorized = await new Promise<boolean | string>((resolve) => {
-        const socket = tlsConnect({ host, port: Number(port), ca, ALPNProtocols: ['h2'] }, () => {
+        const socket = tlsConnect({ host, port: Number(port), ca, ...client, ALPNProtocols: ['h2'] }, () => {
           resolve(socket.authorized);
           socket.destroy();
         });
@@ -130,7 +133,72 @@ describe('Thanos is TLS like the rest of the stack', () => {
       expect([name, authorized]).toEqual([name, true]);
     }
   });
+
+  it('remote write and gRPC refuse a client without a certificate signed by the CA and accept the listed one', async () => {
+    const ca = readFileSync(stack!.tls.caFile);
+    const mutual = thanosEndpoints().filter(([, e]) => e.credentials.type === 'client-certificate');
+    expect(mutual.map(([n]) => n).sort()).toEqual([
+      'thanos-query/grpc',
+      'thanos-receive/grpc',
+      'thanos-receive/remote-write',
+      'thanos-store/grpc',
+    ]);
+    for (const [name, e] of mutual) {
+      if (e.credentials.type !== 'client-certificate') throw new Error(`${name}: no client certificate`);
+      const client = { cert: readFileSync(e.credentials.certFile), key: readFileSync(e.credentials.keyFile) };
+      const attempt = name.endsWith('/remote-write') ? httpsPostOutcome : grpcOutcome;
+      const without = await attempt(e.url, { ca });
+      expect([name, typeof without === 'number' ? `answered ${without}` : 'refused']).toEqual([
+        name,
+        'refused',
+      ]);
+      const withCert = await attempt(e.url, { ca, ...client });
+      expect([name, typeof withCert]).toEqual([name, 'number']);
+    }
+  });
 });
+
+interface ClientTls {
+  readonly ca: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
+/** An empty remote-write POST: the HTTP status (the server answered) or the TLS/connection error. */
+function httpsPostOutcome(url: string, tls: ClientTls): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { method: 'POST', ...tls, headers: { 'content-length': 0 } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.on('error', (err) => resolve(err.message));
+    req.end();
+  });
+}
+
+/** One gRPC call (the standard health check) over HTTP/2: the HTTP status, or the TLS/connection error. */
+function grpcOutcome(hostPort: string, tls: ClientTls): Promise<number | string> {
+  return new Promise((resolve) => {
+    const session = h2Connect(`https://${hostPort}`, { ...tls, servername: 'localhost' });
+    const done = (outcome: number | string) => {
+      session.destroy();
+      resolve(outcome);
+    };
+    session.on('error', (err: Error) => done(err.message));
+    session.setTimeout(10_000, () => done('timeout'));
+    const call = session.request({
+      ':method': 'POST',
+      ':path': '/grpc.health.v1.Health/Check',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    call.on('response', (headers) => done(Number(headers[':status'])));
+    call.on('error', (err: Error) => done(err.message));
+    // An empty HealthCheckRequest: uncompressed flag and a zero length.
+    call.end(Buffer.alloc(5));
+  });
+}
 
 describe('one user, two API instances (shared PostgreSQL and Redis)', () => {
   it('a session, its refresh-token rotation and reuse detection, and the rate limit hold across instances', async () => {

@@ -208,6 +208,9 @@ export function bucketOnlyQuery(
       `--http.config=${join(stack.layout.web, 'prometheus.yml')}`,
       '--grpc-client-tls-secure',
       `--grpc-client-tls-ca=${stack.tls.caFile}`,
+      // The Store Gateway requires a client certificate signed by the stack's CA.
+      `--grpc-client-tls-cert=${stack.tls.certFile}`,
+      `--grpc-client-tls-key=${stack.tls.keyFile}`,
       `--endpoint=127.0.0.1:${haPorts(stack).thanosStoreGrpc}`,
       '--query.replica-label=replica',
     ],

@@ -16,11 +16,13 @@ describe("an HA replica's prometheus.yml", () => {
     prometheusReplicaConfig(shipped, {
       replica: 'b',
       remoteWriteUrl: 'https://127.0.0.1:19291/api/v1/receive',
+      clientCertFile: 'tls/server.crt',
+      clientKeyFile: 'tls/server.key',
     }),
   ) as Record<string, unknown> & {
     global: { external_labels: Record<string, string> };
     alerting: { alert_relabel_configs: unknown[] };
-    remote_write: { url: string; tls_config?: { ca_file?: string } }[];
+    remote_write: { url: string; tls_config?: Record<string, string> }[];
   };
   const original = parse(shipped) as Record<string, unknown>;
 
@@ -30,18 +32,20 @@ describe("an HA replica's prometheus.yml", () => {
     expect(rendered.remote_write.map((r) => r.url)).toEqual(['https://127.0.0.1:19291/api/v1/receive']);
   });
 
-  it("remote-writes over HTTPS, verifying Receive's certificate against the stack CA", () => {
-    expect(rendered.remote_write.map((r) => r.tls_config)).toEqual([{ ca_file: 'tls/ca.crt' }]);
+  it("remote-writes over mutual TLS: Receive's certificate verified against the stack CA, a client certificate presented", () => {
+    expect(rendered.remote_write.map((r) => r.tls_config)).toEqual([
+      { ca_file: 'tls/ca.crt', cert_file: 'tls/server.crt', key_file: 'tls/server.key' },
+    ]);
   });
 
-  it("compose's committed replica config writes to Receive over HTTPS", () => {
+  it("compose's committed replica config writes to Receive over mutual TLS (the web-config volume's readable key)", () => {
     const committed = parse(readFileSync(join(ROOT, COMPOSE_HA_CONFIG), 'utf8')) as {
-      remote_write: { url: string; tls_config: { ca_file: string } }[];
+      remote_write: { url: string; tls_config: Record<string, string> }[];
     };
     expect(committed.remote_write).toEqual([
       expect.objectContaining({
         url: 'https://thanos-receive:19291/api/v1/receive',
-        tls_config: { ca_file: 'tls/ca.crt' },
+        tls_config: { ca_file: 'tls/ca.crt', cert_file: 'web/server.crt', key_file: 'web/server.key' },
       }),
     ]);
   });
