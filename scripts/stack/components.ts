@@ -148,377 +148,46 @@ export function componentContext(options: StackOptions, layout: StackLayout): Co
 /** Helpers of the factories below, derived from the context. */
 function helpers(context: ComponentContext) {
   const { layout, secrets, tls } = context;
+  const basic = (secret: CredentialFile): EndpointCredentials => ({
+    type: 'basic',
+    username: BASIC_AUTH_USER,
+    passwordFile: secrets.file(secret),
+  });
   return {
     web: (name: string) => join(layout.web, name),
     ca: () => readFileSync(tls.caFile),
-    basic: (secret: CredentialFile): EndpointCredentials => ({
-      type: 'basic',
-      username: BASIC_AUTH_USER,
-      passwordFile: secrets.file(secret),
-    }),
+    basic,
+    /** What every exporter's web config wants (one shared password file). */
+    exporterCredentials: basic('exporters_basic_auth_password'),
     basicAuth: (secret: CredentialFile) => ({ user: BASIC_AUTH_USER, password: secrets.read(secret) }),
     // verify-full: TLS, and the server's certificate must be the CA's for 127.0.0.1.
     pgTls: `sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}`,
   };
 }
 
+/** PostgreSQL's cluster of the stack: its directory, owner and password. */
+function postgresCluster(context: ComponentContext): PostgresCluster {
+  return { dir: context.layout.postgres, user: DATABASE_USER, password: context.secrets.postgresPassword };
+}
+
+/**
+ * The single stack, as a table in start order (stack.ts groups them into start phases): one small
+ * factory per component. The HA profile (ha.ts) adds replicas through the same factories.
+ */
 export function stackComponents(context: ComponentContext): Component[] {
-  const { options, layout, secrets, tls } = context;
-  const { ports, root } = options;
-  const cluster: PostgresCluster = {
-    dir: layout.postgres,
-    user: DATABASE_USER,
-    password: secrets.postgresPassword,
-  };
+  const { ports, root } = context.options;
+  const { layout } = context;
   const cadvisor = cadvisorBinary(root);
-  const node = process.execPath;
-  const { web, ca, basic, basicAuth } = helpers(context);
-  const exporterCredentials = basic('exporters_basic_auth_password');
-
-  const components: Component[] = [
-    {
-      name: 'postgres',
-      endpoints: [
-        {
-          name: 'sql',
-          url: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
-          tls: true,
-          credentials: {
-            type: 'password',
-            username: DATABASE_USER,
-            passwordFile: join(layout.secrets, 'postgres_password'),
-          },
-        },
-        {
-          name: 'sql-readonly',
-          url: `postgres://mytelevision_readonly@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
-          tls: true,
-          credentials: {
-            type: 'password',
-            username: 'mytelevision_readonly',
-            passwordFile: secrets.file('postgres_readonly_password'),
-          },
-        },
-      ],
-      prepare: () => {
-        initPostgres(cluster);
-        installServerTls(cluster, tls, join(root, 'monitoring', 'postgres', 'pg_hba.conf'));
-      },
-      command: () => {
-        const [command, args] = postgresCommand(cluster, {
-          port: ports.postgres,
-          unsafeFast: options.fastDurability,
-          maxConnections: 100,
-          tls: true,
-        });
-        return { command, args, cwd: '/' };
-      },
-      ready: () => Promise.resolve(postgresReady(ports.postgres)),
-      afterReady: () => {
-        createDatabase(cluster, ports.postgres, DATABASE, tls.caFile);
-        createReadOnlyRoles(
-          cluster,
-          ports.postgres,
-          DATABASE,
-          tls.caFile,
-          join(root, 'monitoring', 'postgres', 'roles.sql'),
-          {
-            POSTGRES_READONLY_PASSWORD_FILE: secrets.file('postgres_readonly_password'),
-            POSTGRES_EXPORTER_PASSWORD_FILE: secrets.file('postgres_exporter_password'),
-          },
-        );
-      },
-      // Fast shutdown: rolls back open transactions, then a clean checkpoint.
-      stopSignal: 'SIGINT',
-    },
-    {
-      name: 'redis',
-      endpoints: [
-        {
-          name: 'redis',
-          url: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
-          tls: false,
-          credentials: {
-            type: 'password',
-            username: REDIS_API_USER,
-            passwordFile: secrets.file('redis_api_password'),
-          },
-        },
-        {
-          name: 'redis-readonly',
-          url: `redis://${REDIS_READONLY_USER}@127.0.0.1:${ports.redis}`,
-          tls: false,
-          credentials: {
-            type: 'password',
-            username: REDIS_READONLY_USER,
-            passwordFile: secrets.file('redis_readonly_password'),
-          },
-        },
-      ],
-      prepare: () => mkdirSync(layout.redis, { recursive: true }),
-      // Redis's default snapshot rules; users from the rendered ACL file (the default user is off).
-      command: () => ({
-        command: 'redis-server',
-        args: [
-          '--bind',
-          '127.0.0.1',
-          '--port',
-          String(ports.redis),
-          '--dir',
-          layout.redis,
-          '--daemonize',
-          'no',
-          '--protected-mode',
-          'yes',
-          '--aclfile',
-          web('redis-users.acl'),
-        ],
-      }),
-      ready: () => redisPing(ports.redis, REDIS_READONLY_USER, secrets.read('redis_readonly_password')),
-    },
-    {
-      name: 'node-exporter',
-      endpoints: [
-        {
-          name: 'metrics',
-          url: local(ports.nodeExporter, '/metrics'),
-          tls: true,
-          credentials: exporterCredentials,
-        },
-      ],
-      command: () => ({
-        command: goToolPath(root, 'node_exporter'),
-        args: [
-          `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
-          `--web.config.file=${web('exporters.yml')}`,
-          // As in compose: pseudo and container filesystems are not the host's disks.
-          '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
-        ],
-      }),
-      ready: () =>
-        httpOk(local(ports.nodeExporter, '/metrics'), {
-          ca: ca(),
-          basicAuth: basicAuth('exporters_basic_auth_password'),
-        }),
-    },
-    {
-      name: 'postgres-exporter',
-      endpoints: [
-        {
-          name: 'metrics',
-          url: local(ports.postgresExporter, '/metrics'),
-          tls: true,
-          credentials: exporterCredentials,
-        },
-      ],
-      // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address:
-      // the pg_monitor role over TLS, not the application's owner.
-      command: () => ({
-        command: goToolPath(root, 'postgres_exporter'),
-        args: [
-          `--web.listen-address=127.0.0.1:${ports.postgresExporter}`,
-          `--web.config.file=${web('exporters.yml')}`,
-        ],
-        env: {
-          DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full&sslrootcert=${tls.caFile}`,
-          DATA_SOURCE_USER: 'postgres_exporter',
-          DATA_SOURCE_PASS_FILE: secrets.file('postgres_exporter_password'),
-        },
-      }),
-      ready: () =>
-        httpOk(local(ports.postgresExporter, '/metrics'), {
-          ca: ca(),
-          basicAuth: basicAuth('exporters_basic_auth_password'),
-        }),
-    },
-    {
-      name: 'redis-exporter',
-      endpoints: [
-        {
-          name: 'metrics',
-          url: local(ports.redisExporter, '/metrics'),
-          tls: true,
-          // Debian's redis-exporter (1.45) has TLS flags but no authentication option.
-          credentials: { type: 'none', reason: 'redis_exporter 1.45 (Debian) has no authentication option' },
-        },
-      ],
-      // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
-      // The read-only ACL user; REDIS_USER/REDIS_PASSWORD as in compose.
-      command: () => ({
-        command: 'prometheus-redis-exporter',
-        args: [
-          '-redis.addr',
-          `redis://127.0.0.1:${ports.redis}`,
-          '-web.listen-address',
-          `127.0.0.1:${ports.redisExporter}`,
-          '-tls-server-cert-file',
-          tls.certFile,
-          '-tls-server-key-file',
-          tls.keyFile,
-        ],
-        env: { REDIS_USER: REDIS_READONLY_USER, REDIS_PASSWORD: secrets.read('redis_readonly_password') },
-      }),
-      ready: () => httpOk(local(ports.redisExporter, '/metrics'), { ca: ca() }),
-    },
-    {
-      // API liveness in both metric modes (job api-liveness): compose runs the same config file.
-      name: 'blackbox-exporter',
-      endpoints: [
-        {
-          name: 'metrics',
-          url: local(ports.blackboxExporter, '/metrics'),
-          tls: true,
-          credentials: exporterCredentials,
-        },
-      ],
-      command: () => ({
-        command: 'prometheus-blackbox-exporter',
-        args: [
-          `--config.file=${join(root, 'monitoring', 'blackbox', 'blackbox.yml')}`,
-          `--web.listen-address=127.0.0.1:${ports.blackboxExporter}`,
-          `--web.config.file=${web('exporters.yml')}`,
-        ],
-        // blackbox.yml's module verifies the API's certificate with tls/ca.crt, relative to here.
-        cwd: dirname(layout.tls),
-      }),
-      ready: () =>
-        httpOk(local(ports.blackboxExporter, '/-/healthy'), {
-          ca: ca(),
-          basicAuth: basicAuth('exporters_basic_auth_password'),
-        }),
-    },
-  ];
-
-  if (cadvisor) {
-    components.push({
-      name: 'cadvisor',
-      url: `http://127.0.0.1:${ports.cadvisor}`,
-      endpoints: [
-        {
-          name: 'metrics',
-          url: `http://127.0.0.1:${ports.cadvisor}/metrics`,
-          tls: false,
-          credentials: { type: 'none', reason: 'cAdvisor serves no TLS' },
-        },
-      ],
-      command: () => ({
-        command: cadvisor,
-        args: [`-listen_ip=127.0.0.1`, `-port=${ports.cadvisor}`, '-logtostderr', '-docker_only=false'],
-      }),
-      ready: () => httpOk(`http://127.0.0.1:${ports.cadvisor}/healthz`),
-    });
-  }
-
-  components.push(
-    {
-      name: 'otel-collector',
-      url: local(ports.collectorPrometheus, '/metrics'),
-      endpoints: [
-        {
-          name: 'otlp-grpc',
-          url: local(ports.otlpGrpc),
-          tls: true,
-          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
-        },
-        {
-          name: 'otlp-http',
-          url: local(ports.otlpHttp),
-          tls: true,
-          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
-        },
-        {
-          name: 'metrics',
-          url: local(ports.collectorPrometheus, '/metrics'),
-          tls: true,
-          credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
-        },
-        {
-          name: 'internal-metrics',
-          url: `http://127.0.0.1:${ports.collectorMetrics}/metrics`,
-          tls: false,
-          credentials: {
-            type: 'none',
-            reason:
-              "the Collector's own-telemetry pull reader has no TLS or authentication option (loopback only)",
-          },
-        },
-        {
-          name: 'health',
-          url: local(ports.collectorHealth, '/'),
-          tls: true,
-          credentials: { type: 'none', reason: 'health only' },
-        },
-      ],
-      prepare: () => mkdirSync(layout.collector, { recursive: true }),
-      command: () => ({
-        command: collectorBinary(root),
-        // config.yaml as compose runs it, plus the trace-file overlay (spans readable locally).
-        args: [
-          '--config',
-          join(root, 'otel-collector', 'config.yaml'),
-          '--config',
-          join(root, 'otel-collector', 'traces-file.yaml'),
-        ],
-        cwd: join(root, 'otel-collector'),
-        env: {
-          OTELCOL_BIND_HOST: '127.0.0.1',
-          OTELCOL_OTLP_GRPC_PORT: String(ports.otlpGrpc),
-          OTELCOL_OTLP_HTTP_PORT: String(ports.otlpHttp),
-          OTELCOL_PROMETHEUS_PORT: String(ports.collectorPrometheus),
-          OTELCOL_METRICS_PORT: String(ports.collectorMetrics),
-          OTELCOL_HEALTH_PORT: String(ports.collectorHealth),
-          OTELCOL_TLS_CERT_FILE: tls.certFile,
-          OTELCOL_TLS_KEY_FILE: tls.keyFile,
-          OTELCOL_AUTH_TOKEN_FILE: secrets.file('otelcol_token'),
-          OTELCOL_TRACES_FILE: layout.tracesFile,
-          ...options.collectorEnv,
-        },
-      }),
-      ready: () => httpOk(local(ports.collectorHealth, '/'), { ca: ca() }),
-    },
-    {
-      name: 'notification-sinks',
-      url: `smtp://127.0.0.1:${ports.smtp} (STARTTLS) + ${local(ports.webhook)} → ${layout.notifications}`,
-      endpoints: [
-        {
-          name: 'smtp',
-          url: `smtp://127.0.0.1:${ports.smtp}`,
-          tls: true,
-          // STARTTLS required, then AUTH as Alertmanager does (user `alertmanager`).
-          credentials: { type: 'password', username: 'alertmanager', passwordFile: secrets.smtpPasswordFile },
-        },
-        {
-          name: 'webhook',
-          url: local(ports.webhook),
-          tls: true,
-          credentials: {
-            type: 'none',
-            reason: 'local Slack-compatible receiver (the URL is the secret, as with Slack)',
-          },
-        },
-      ],
-      command: () => ({
-        command: node,
-        args: [
-          '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
-          join(root, 'scripts', 'stack', 'notification-sinks.ts'),
-          '--dir',
-          layout.notifications,
-          '--smtp-port',
-          String(ports.smtp),
-          '--webhook-port',
-          String(ports.webhook),
-          '--smtp-password-file',
-          secrets.smtpPasswordFile,
-          '--tls-cert',
-          tls.certFile,
-          '--tls-key',
-          tls.keyFile,
-        ],
-        cwd: root,
-      }),
-      ready: async () => (await smtpGreeting(ports.smtp)) && (await tcpProbe(ports.webhook)),
-    },
+  return [
+    postgresComponent(context),
+    redisComponent(context),
+    nodeExporterComponent(context),
+    postgresExporterComponent(context),
+    redisExporterComponent(context),
+    blackboxExporterComponent(context),
+    ...(cadvisor ? [cadvisorComponent(context, cadvisor)] : []),
+    collectorComponent(context),
+    notificationSinksComponent(context),
     alertmanagerComponent(context, {
       name: 'alertmanager',
       port: ports.alertmanager,
@@ -526,8 +195,404 @@ export function stackComponents(context: ComponentContext): Component[] {
     }),
     apiComponent(context, { name: 'api', port: ports.api }),
     prometheusComponent(context, { name: 'prometheus', port: ports.prometheus, dir: layout.prometheus }),
-  );
-  return components;
+  ];
+}
+
+/** PostgreSQL over TLS only, with the read-only roles of Grafana and the exporter. */
+function postgresComponent(context: ComponentContext): Component {
+  const { options, layout, secrets, tls } = context;
+  const { ports, root } = options;
+  const cluster = postgresCluster(context);
+  return {
+    name: 'postgres',
+    endpoints: [
+      {
+        name: 'sql',
+        url: `postgres://${DATABASE_USER}@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
+        tls: true,
+        credentials: {
+          type: 'password',
+          username: DATABASE_USER,
+          passwordFile: join(layout.secrets, 'postgres_password'),
+        },
+      },
+      {
+        name: 'sql-readonly',
+        url: `postgres://mytelevision_readonly@127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full`,
+        tls: true,
+        credentials: {
+          type: 'password',
+          username: 'mytelevision_readonly',
+          passwordFile: secrets.file('postgres_readonly_password'),
+        },
+      },
+    ],
+    prepare: () => {
+      initPostgres(cluster);
+      installServerTls(cluster, tls, join(root, 'monitoring', 'postgres', 'pg_hba.conf'));
+    },
+    command: () => {
+      const [command, args] = postgresCommand(cluster, {
+        port: ports.postgres,
+        unsafeFast: options.fastDurability,
+        maxConnections: 100,
+        tls: true,
+      });
+      return { command, args, cwd: '/' };
+    },
+    ready: () => Promise.resolve(postgresReady(ports.postgres)),
+    afterReady: () => {
+      createDatabase(cluster, ports.postgres, DATABASE, tls.caFile);
+      createReadOnlyRoles(
+        cluster,
+        ports.postgres,
+        DATABASE,
+        tls.caFile,
+        join(root, 'monitoring', 'postgres', 'roles.sql'),
+        {
+          POSTGRES_READONLY_PASSWORD_FILE: secrets.file('postgres_readonly_password'),
+          POSTGRES_EXPORTER_PASSWORD_FILE: secrets.file('postgres_exporter_password'),
+        },
+      );
+    },
+    // Fast shutdown: rolls back open transactions, then a clean checkpoint.
+    stopSignal: 'SIGINT',
+  };
+}
+
+/** Redis with ACL users only (the default user is off). */
+function redisComponent(context: ComponentContext): Component {
+  const { layout, secrets } = context;
+  const { ports } = context.options;
+  const { web } = helpers(context);
+  return {
+    name: 'redis',
+    endpoints: [
+      {
+        name: 'redis',
+        url: `redis://${REDIS_API_USER}@127.0.0.1:${ports.redis}`,
+        tls: false,
+        credentials: {
+          type: 'password',
+          username: REDIS_API_USER,
+          passwordFile: secrets.file('redis_api_password'),
+        },
+      },
+      {
+        name: 'redis-readonly',
+        url: `redis://${REDIS_READONLY_USER}@127.0.0.1:${ports.redis}`,
+        tls: false,
+        credentials: {
+          type: 'password',
+          username: REDIS_READONLY_USER,
+          passwordFile: secrets.file('redis_readonly_password'),
+        },
+      },
+    ],
+    prepare: () => mkdirSync(layout.redis, { recursive: true }),
+    // Redis's default snapshot rules; users from the rendered ACL file (the default user is off).
+    command: () => ({
+      command: 'redis-server',
+      args: [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(ports.redis),
+        '--dir',
+        layout.redis,
+        '--daemonize',
+        'no',
+        '--protected-mode',
+        'yes',
+        '--aclfile',
+        web('redis-users.acl'),
+      ],
+    }),
+    ready: () => redisPing(ports.redis, REDIS_READONLY_USER, secrets.read('redis_readonly_password')),
+  };
+}
+
+/** node_exporter at the compose version, behind the exporters' web config. */
+function nodeExporterComponent(context: ComponentContext): Component {
+  const { ports, root } = context.options;
+  const { web, ca, basicAuth, exporterCredentials } = helpers(context);
+  return {
+    name: 'node-exporter',
+    endpoints: [
+      {
+        name: 'metrics',
+        url: local(ports.nodeExporter, '/metrics'),
+        tls: true,
+        credentials: exporterCredentials,
+      },
+    ],
+    command: () => ({
+      command: goToolPath(root, 'node_exporter'),
+      args: [
+        `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+        `--web.config.file=${web('exporters.yml')}`,
+        // As in compose: pseudo and container filesystems are not the host's disks.
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)',
+      ],
+    }),
+    ready: () =>
+      httpOk(local(ports.nodeExporter, '/metrics'), {
+        ca: ca(),
+        basicAuth: basicAuth('exporters_basic_auth_password'),
+      }),
+  };
+}
+
+/** postgres_exporter at the compose version, as the pg_monitor role over TLS. */
+function postgresExporterComponent(context: ComponentContext): Component {
+  const { secrets, tls } = context;
+  const { ports, root } = context.options;
+  const { web, ca, basicAuth, exporterCredentials } = helpers(context);
+  return {
+    name: 'postgres-exporter',
+    endpoints: [
+      {
+        name: 'metrics',
+        url: local(ports.postgresExporter, '/metrics'),
+        tls: true,
+        credentials: exporterCredentials,
+      },
+    ],
+    // The same variables as compose (DATA_SOURCE_URI/USER/PASS_FILE), with the native address:
+    // the pg_monitor role over TLS, not the application's owner.
+    command: () => ({
+      command: goToolPath(root, 'postgres_exporter'),
+      args: [
+        `--web.listen-address=127.0.0.1:${ports.postgresExporter}`,
+        `--web.config.file=${web('exporters.yml')}`,
+      ],
+      env: {
+        DATA_SOURCE_URI: `127.0.0.1:${ports.postgres}/${DATABASE}?sslmode=verify-full&sslrootcert=${tls.caFile}`,
+        DATA_SOURCE_USER: 'postgres_exporter',
+        DATA_SOURCE_PASS_FILE: secrets.file('postgres_exporter_password'),
+      },
+    }),
+    ready: () =>
+      httpOk(local(ports.postgresExporter, '/metrics'), {
+        ca: ca(),
+        basicAuth: basicAuth('exporters_basic_auth_password'),
+      }),
+  };
+}
+
+/** Debian's redis_exporter (the Go module proxy does not serve it), as the read-only ACL user. */
+function redisExporterComponent(context: ComponentContext): Component {
+  const { secrets, tls } = context;
+  const { ports } = context.options;
+  const { ca } = helpers(context);
+  return {
+    name: 'redis-exporter',
+    endpoints: [
+      {
+        name: 'metrics',
+        url: local(ports.redisExporter, '/metrics'),
+        tls: true,
+        // Debian's redis-exporter (1.45) has TLS flags but no authentication option.
+        credentials: { type: 'none', reason: 'redis_exporter 1.45 (Debian) has no authentication option' },
+      },
+    ],
+    // Debian's package: the Go module proxy does not serve redis_exporter (README "Versions").
+    // The read-only ACL user; REDIS_USER/REDIS_PASSWORD as in compose.
+    command: () => ({
+      command: 'prometheus-redis-exporter',
+      args: [
+        '-redis.addr',
+        `redis://127.0.0.1:${ports.redis}`,
+        '-web.listen-address',
+        `127.0.0.1:${ports.redisExporter}`,
+        '-tls-server-cert-file',
+        tls.certFile,
+        '-tls-server-key-file',
+        tls.keyFile,
+      ],
+      env: { REDIS_USER: REDIS_READONLY_USER, REDIS_PASSWORD: secrets.read('redis_readonly_password') },
+    }),
+    ready: () => httpOk(local(ports.redisExporter, '/metrics'), { ca: ca() }),
+  };
+}
+
+/** The blackbox exporter probing the API's liveness (job api-liveness) in both metric modes. */
+function blackboxExporterComponent(context: ComponentContext): Component {
+  const { layout } = context;
+  const { ports, root } = context.options;
+  const { web, ca, basicAuth, exporterCredentials } = helpers(context);
+  return {
+    // API liveness in both metric modes (job api-liveness): compose runs the same config file.
+    name: 'blackbox-exporter',
+    endpoints: [
+      {
+        name: 'metrics',
+        url: local(ports.blackboxExporter, '/metrics'),
+        tls: true,
+        credentials: exporterCredentials,
+      },
+    ],
+    command: () => ({
+      command: 'prometheus-blackbox-exporter',
+      args: [
+        `--config.file=${join(root, 'monitoring', 'blackbox', 'blackbox.yml')}`,
+        `--web.listen-address=127.0.0.1:${ports.blackboxExporter}`,
+        `--web.config.file=${web('exporters.yml')}`,
+      ],
+      // blackbox.yml's module verifies the API's certificate with tls/ca.crt, relative to here.
+      cwd: dirname(layout.tls),
+    }),
+    ready: () =>
+      httpOk(local(ports.blackboxExporter, '/-/healthy'), {
+        ca: ca(),
+        basicAuth: basicAuth('exporters_basic_auth_password'),
+      }),
+  };
+}
+
+/** The built Collector: config.yaml as compose runs it, plus the trace-file overlay. */
+function collectorComponent(context: ComponentContext): Component {
+  const { options, layout, secrets, tls } = context;
+  const { ports, root } = options;
+  const { ca } = helpers(context);
+  return {
+    name: 'otel-collector',
+    url: local(ports.collectorPrometheus, '/metrics'),
+    endpoints: [
+      {
+        name: 'otlp-grpc',
+        url: local(ports.otlpGrpc),
+        tls: true,
+        credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
+      },
+      {
+        name: 'otlp-http',
+        url: local(ports.otlpHttp),
+        tls: true,
+        credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
+      },
+      {
+        name: 'metrics',
+        url: local(ports.collectorPrometheus, '/metrics'),
+        tls: true,
+        credentials: { type: 'bearer', tokenFile: secrets.file('otelcol_token') },
+      },
+      {
+        name: 'internal-metrics',
+        url: `http://127.0.0.1:${ports.collectorMetrics}/metrics`,
+        tls: false,
+        credentials: {
+          type: 'none',
+          reason:
+            "the Collector's own-telemetry pull reader has no TLS or authentication option (loopback only)",
+        },
+      },
+      {
+        name: 'health',
+        url: local(ports.collectorHealth, '/'),
+        tls: true,
+        credentials: { type: 'none', reason: 'health only' },
+      },
+    ],
+    prepare: () => mkdirSync(layout.collector, { recursive: true }),
+    command: () => ({
+      command: collectorBinary(root),
+      // config.yaml as compose runs it, plus the trace-file overlay (spans readable locally).
+      args: [
+        '--config',
+        join(root, 'otel-collector', 'config.yaml'),
+        '--config',
+        join(root, 'otel-collector', 'traces-file.yaml'),
+      ],
+      cwd: join(root, 'otel-collector'),
+      env: {
+        OTELCOL_BIND_HOST: '127.0.0.1',
+        OTELCOL_OTLP_GRPC_PORT: String(ports.otlpGrpc),
+        OTELCOL_OTLP_HTTP_PORT: String(ports.otlpHttp),
+        OTELCOL_PROMETHEUS_PORT: String(ports.collectorPrometheus),
+        OTELCOL_METRICS_PORT: String(ports.collectorMetrics),
+        OTELCOL_HEALTH_PORT: String(ports.collectorHealth),
+        OTELCOL_TLS_CERT_FILE: tls.certFile,
+        OTELCOL_TLS_KEY_FILE: tls.keyFile,
+        OTELCOL_AUTH_TOKEN_FILE: secrets.file('otelcol_token'),
+        OTELCOL_TRACES_FILE: layout.tracesFile,
+        ...options.collectorEnv,
+      },
+    }),
+    ready: () => httpOk(local(ports.collectorHealth, '/'), { ca: ca() }),
+  };
+}
+
+/** The local SMTP server and Slack-compatible webhook that stand in for e-mail and Slack. */
+function notificationSinksComponent(context: ComponentContext): Component {
+  const { layout, secrets, tls } = context;
+  const { ports, root } = context.options;
+  const node = process.execPath;
+  return {
+    name: 'notification-sinks',
+    url: `smtp://127.0.0.1:${ports.smtp} (STARTTLS) + ${local(ports.webhook)} → ${layout.notifications}`,
+    endpoints: [
+      {
+        name: 'smtp',
+        url: `smtp://127.0.0.1:${ports.smtp}`,
+        tls: true,
+        // STARTTLS required, then AUTH as Alertmanager does (user `alertmanager`).
+        credentials: { type: 'password', username: 'alertmanager', passwordFile: secrets.smtpPasswordFile },
+      },
+      {
+        name: 'webhook',
+        url: local(ports.webhook),
+        tls: true,
+        credentials: {
+          type: 'none',
+          reason: 'local Slack-compatible receiver (the URL is the secret, as with Slack)',
+        },
+      },
+    ],
+    command: () => ({
+      command: node,
+      args: [
+        '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+        join(root, 'scripts', 'stack', 'notification-sinks.ts'),
+        '--dir',
+        layout.notifications,
+        '--smtp-port',
+        String(ports.smtp),
+        '--webhook-port',
+        String(ports.webhook),
+        '--smtp-password-file',
+        secrets.smtpPasswordFile,
+        '--tls-cert',
+        tls.certFile,
+        '--tls-key',
+        tls.keyFile,
+      ],
+      cwd: root,
+    }),
+    ready: async () => (await smtpGreeting(ports.smtp)) && (await tcpProbe(ports.webhook)),
+  };
+}
+
+/** cAdvisor, when it could be built on this host (scripts/stack/cadvisor.sh). */
+function cadvisorComponent(context: ComponentContext, cadvisor: string): Component {
+  const { ports } = context.options;
+  return {
+    name: 'cadvisor',
+    url: `http://127.0.0.1:${ports.cadvisor}`,
+    endpoints: [
+      {
+        name: 'metrics',
+        url: `http://127.0.0.1:${ports.cadvisor}/metrics`,
+        tls: false,
+        credentials: { type: 'none', reason: 'cAdvisor serves no TLS' },
+      },
+    ],
+    command: () => ({
+      command: cadvisor,
+      args: [`-listen_ip=127.0.0.1`, `-port=${ports.cadvisor}`, '-logtostderr', '-docker_only=false'],
+    }),
+    ready: () => httpOk(`http://127.0.0.1:${ports.cadvisor}/healthz`),
+  };
 }
 
 export interface AlertmanagerInstance {
